@@ -1,0 +1,47 @@
+// src/storage — the ordered key/value contract shared by physical backends (untrusted:
+// they only ever see ciphertext) and by everything above the barrier (plaintext, never
+// persisted as such). Keys are UTF-8 strings ordered by their UTF-8 bytes on every backend
+// (SQLite BINARY, PostgreSQL COLLATE "C"), so range reads agree everywhere.
+
+export interface ScanOptions {
+  /** Only keys strictly greater than this full key. */
+  readonly after?: string;
+  /** At most this many keys (default: all). */
+  readonly limit?: number;
+}
+
+export interface StorageReader {
+  get(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * Vault-style listing: the immediate children of `prefix`, sorted and de-duplicated.
+   * A child that has keys below it is returned with a trailing '/'. `prefix` is usually
+   * '' or ends in '/'.
+   */
+  list(prefix: string): Promise<string[]>;
+  /** Every full key starting with `prefix`, in byte order (recursive, flat). */
+  scan(prefix: string, options?: ScanOptions): Promise<string[]>;
+}
+
+export interface StorageWriter extends StorageReader {
+  put(key: string, value: Uint8Array): Promise<void>;
+  /** Deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+}
+
+/** Reads inside a transaction see its own earlier writes. */
+export type Transaction = StorageWriter;
+
+export interface Storage extends StorageWriter {
+  /**
+   * Runs `fn` atomically and in isolation (serializable): all of its writes commit or none
+   * do. `fn` may be run more than once when a backend retries a conflict, so it must have
+   * no side effects outside `tx`. A write is durable once the returned promise resolves.
+   */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+}
+
+/** A physical backend: the storage plus a lifecycle. */
+export interface Physical extends Storage {
+  readonly kind: 'inmem' | 'sqlite' | 'postgres';
+  close(): Promise<void>;
+}
