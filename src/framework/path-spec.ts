@@ -1,0 +1,55 @@
+// src/framework — an engine is a table of paths (Vault's framework.Path): a pattern whose
+// named groups become fields, a typed field table, one handler per operation and an
+// optional existence check (which decides whether a write is "create" or "update" for ACLs).
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { StorageView } from '../storage/storage-view.js';
+import type { FieldMap, FieldValues } from './field.js';
+import type { LogicalRequest, LogicalResponse, Operation } from './logical.js';
+
+/** Everything a handler may touch: its mount's storage and nothing else outside the request. */
+export interface HandlerContext<V> {
+  readonly req: LogicalRequest;
+  readonly fields: V;
+  readonly storage: StorageView;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export type Handler<V> = (ctx: HandlerContext<V>) => Promise<LogicalResponse | undefined>;
+
+export interface PathSpec<F extends FieldMap = FieldMap> {
+  /**
+   * A regular expression source, anchored at both ends by the framework, matched against
+   * the path relative to the mount. Named groups (`(?<name>...)`) are fields of the table.
+   */
+  readonly pattern: string;
+  readonly fields: F;
+  readonly operations: Partial<Record<Operation, Handler<FieldValues<F>>>>;
+  /** Resolves true when the target exists (a write is then "update", else "create"). */
+  readonly existenceCheck?: (ctx: HandlerContext<FieldValues<F>>) => Promise<boolean>;
+  /** Operations on this path need `sudo` (Vault's PathsSpecial.Root). */
+  readonly sudo?: boolean;
+  /** Reachable without a token (Vault's PathsSpecial.Unauthenticated), e.g. login. */
+  readonly unauthenticated?: boolean;
+  readonly summary?: string;
+  /** Unknown body fields are ignored with a warning unless the path takes free-form data. */
+  readonly freeForm?: boolean;
+}
+
+/** The erased form stored in a backend's table. */
+export interface AnyPathSpec {
+  readonly pattern: string;
+  readonly fields: FieldMap;
+  readonly operations: Partial<Record<Operation, Handler<never>>>;
+  readonly existenceCheck?: (ctx: HandlerContext<never>) => Promise<boolean>;
+  readonly sudo?: boolean;
+  readonly unauthenticated?: boolean;
+  readonly summary?: string;
+  readonly freeForm?: boolean;
+}
+
+/** Declares a path; the field table's inferred type reaches every handler. */
+export function definePath<F extends FieldMap>(spec: PathSpec<F>): AnyPathSpec {
+  return spec as unknown as AnyPathSpec;
+}
