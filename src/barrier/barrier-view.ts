@@ -1,0 +1,104 @@
+// src/barrier — encrypting Storage over any physical StorageWriter (the backend itself or
+// one of its transactions). Values are sealed with the keyring's active term and opened
+// with whichever term they name; the storage path is bound into each ciphertext (see
+// barrier-cipher.ts). Keys reserved for the barrier and seal are refused and hidden.
+import type { ScanOptions, StorageWriter } from '../storage/storage.js';
+import { ArcaError } from '../lib/errors.js';
+import { BarrierCipher } from './barrier-cipher.js';
+import type { KeyTerm } from './keyring.js';
+import { isReservedKey } from './reserved-keys.js';
+
+/** What a view needs from the barrier: the unsealed keyring, without owning it. */
+export interface BarrierKeys {
+  /** The term new writes use; throws ArcaError('sealed') while sealed. */
+  activeTerm(): KeyTerm;
+  /** A known term, or undefined (the caller may then `reload` once). */
+  term(term: number): KeyTerm | undefined;
+  /** Re-reads the keyring from storage (another node may have rotated). */
+  reload(): Promise<void>;
+  countEncryption(): void;
+}
+
+function refuseReserved(key: string): void {
+  if (isReservedKey(key)) {
+    throw new ArcaError('invalid_request', `"${key}" is reserved for the barrier and seal`);
+  }
+}
+
+export class BarrierView implements StorageWriter {
+  private readonly store: StorageWriter;
+  private readonly keys: BarrierKeys;
+
+  constructor(store: StorageWriter, keys: BarrierKeys) {
+    this.store = store;
+    this.keys = keys;
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    this.keys.activeTerm();
+    refuseReserved(key);
+    const blob = await this.store.get(key);
+    if (blob === undefined) return undefined;
+    const termNumber = BarrierCipher.termOf(blob);
+    if (termNumber === undefined) {
+      throw new ArcaError('internal', `barrier: the entry at "${key}" is not a barrier ciphertext`);
+    }
+    let term = this.keys.term(termNumber);
+    if (term === undefined) {
+      await this.keys.reload();
+      term = this.keys.term(termNumber);
+    }
+    if (term === undefined) {
+      throw new ArcaError('internal', `barrier: the entry at "${key}" uses unknown keyring term ${termNumber}`);
+    }
+    const plain = BarrierCipher.decrypt(term.key, key, blob);
+    if (plain === undefined) {
+      throw new ArcaError(
+        'internal',
+        `barrier: cannot decrypt the entry at "${key}" (term ${termNumber}): it was tampered with or copied from another key`,
+      );
+    }
+    return plain;
+  }
+
+  async put(key: string, value: Uint8Array): Promise<void> {
+    const term = this.keys.activeTerm();
+    refuseReserved(key);
+    const blob = BarrierCipher.encrypt(term.key, term.term, key, value);
+    this.keys.countEncryption();
+    await this.store.put(key, blob);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.keys.activeTerm();
+    refuseReserved(key);
+    await this.store.delete(key);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    this.keys.activeTerm();
+    const children = await this.store.list(prefix);
+    return children.filter((child) => !isReservedKey(prefix + child));
+  }
+
+  async scan(prefix: string, options: ScanOptions = {}): Promise<string[]> {
+    this.keys.activeTerm();
+    const { limit } = options;
+    const out: string[] = [];
+    let after = options.after;
+    // Reserved keys are few, so at most a handful of extra round trips fill a page.
+    for (;;) {
+      const want = limit === undefined ? undefined : limit - out.length;
+      const page = await this.store.scan(prefix, {
+        ...(after === undefined ? {} : { after }),
+        ...(want === undefined ? {} : { limit: want }),
+      });
+      for (const key of page) if (!isReservedKey(key)) out.push(key);
+      const last = page[page.length - 1];
+      if (want === undefined || last === undefined || page.length < want || out.length >= (limit ?? 0)) {
+        return out;
+      }
+      after = last;
+    }
+  }
+}

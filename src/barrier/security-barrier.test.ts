@@ -1,0 +1,302 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { FakeClock } from '../lib/clock.js';
+import { ArcaError } from '../lib/errors.js';
+import { BarrierCipher } from './barrier-cipher.js';
+import { RESERVED_KEYS } from './reserved-keys.js';
+import { SecurityBarrier } from './security-barrier.js';
+import { SqliteTestPhysical } from './sqlite-test-physical.js';
+
+interface World {
+  dir: string;
+  physical: SqliteTestPhysical;
+  barrier: SecurityBarrier;
+  rootKey: Buffer;
+  clock: FakeClock;
+  cleanup(): Promise<void>;
+}
+
+async function world(): Promise<World> {
+  const dir = fs.mkdtempSync(os.tmpdir() + '/arca-');
+  const physical = new SqliteTestPhysical(path.join(dir, 'arca.db'));
+  const clock = new FakeClock();
+  const barrier = new SecurityBarrier(physical, { clock });
+  const rootKey = randomBytes(32);
+  await barrier.initialize(rootKey);
+  await barrier.unseal(rootKey);
+  return {
+    dir,
+    physical,
+    barrier,
+    rootKey,
+    clock,
+    async cleanup() {
+      barrier.seal();
+      await physical.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const text = (s: string): Uint8Array => Buffer.from(s, 'utf8');
+const str = (b: Uint8Array | undefined): string | undefined => (b === undefined ? undefined : Buffer.from(b).toString());
+
+function isCode(code: string, pattern?: RegExp) {
+  return (err: unknown): boolean => {
+    assert.ok(err instanceof ArcaError, `expected ArcaError, got ${String(err)}`);
+    assert.equal(err.code, code);
+    if (pattern) assert.match(err.message, pattern);
+    return true;
+  };
+}
+
+test('values round-trip and the physical layer only sees ciphertext', async () => {
+  const w = await world();
+  try {
+    await w.barrier.put('secret/foo', text('bar'));
+    assert.equal(str(await w.barrier.get('secret/foo')), 'bar');
+    assert.equal(await w.barrier.get('secret/missing'), undefined);
+    const raw = await w.physical.get('secret/foo');
+    assert.ok(raw);
+    assert.equal(BarrierCipher.termOf(raw), 1);
+    assert.ok(!Buffer.from(raw).includes('bar'));
+    await w.barrier.delete('secret/foo');
+    assert.equal(await w.barrier.get('secret/foo'), undefined);
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('no byte of a value written through the barrier reaches the data directory', async () => {
+  const w = await world();
+  try {
+    const marker = `MARKER-${randomUUID()}`;
+    for (let i = 0; i < 50; i++) await w.barrier.put(`secret/data/${i}`, text(`${marker}-${i}`));
+    await w.barrier.transaction(async (tx) => {
+      await tx.put('secret/in-tx', text(marker));
+    });
+    await w.barrier.rotate();
+    await w.barrier.put('secret/after-rotate', text(marker));
+    assert.equal(str(await w.barrier.get('secret/in-tx')), marker);
+    const files = fs.readdirSync(w.dir);
+    assert.ok(files.length > 0);
+    for (const name of files) {
+      const bytes = fs.readFileSync(path.join(w.dir, name));
+      assert.ok(!bytes.includes(marker), `marker found in ${name}`);
+      assert.ok(!bytes.includes(marker.slice(7)), `marker uuid found in ${name}`);
+    }
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('a ciphertext copied to another key does not decrypt, and the error names the path', async () => {
+  const w = await world();
+  try {
+    await w.barrier.put('secret/a', text('value-a-secret'));
+    const blob = await w.physical.get('secret/a');
+    assert.ok(blob);
+    await w.physical.put('secret/b', blob);
+    await assert.rejects(w.barrier.get('secret/b'), (err: unknown) => {
+      isCode('internal', /"secret\/b"/)(err);
+      assert.ok(!(err as Error).message.includes('value-a-secret'));
+      return true;
+    });
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('tampered bytes, relabelled terms and foreign blobs are rejected', async () => {
+  const w = await world();
+  try {
+    await w.barrier.put('secret/a', text('hello'));
+    const blob = Buffer.from((await w.physical.get('secret/a')) as Uint8Array);
+    const flipped = Buffer.from(blob);
+    flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 1;
+    await w.physical.put('secret/a', flipped);
+    await assert.rejects(w.barrier.get('secret/a'), isCode('internal', /tampered/));
+
+    await w.barrier.rotate();
+    const relabelled = Buffer.from(blob);
+    relabelled.writeUInt32BE(2, 1);
+    await w.physical.put('secret/a', relabelled);
+    await assert.rejects(w.barrier.get('secret/a'), isCode('internal', /secret\/a/));
+
+    relabelled.writeUInt32BE(99, 1);
+    await w.physical.put('secret/a', relabelled);
+    await assert.rejects(w.barrier.get('secret/a'), isCode('internal', /unknown keyring term 99/));
+
+    await w.physical.put('secret/a', text('plain'));
+    await assert.rejects(w.barrier.get('secret/a'), isCode('internal', /not a barrier ciphertext/));
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('while sealed every operation throws sealed', async () => {
+  const w = await world();
+  try {
+    await w.barrier.put('secret/a', text('x'));
+    w.barrier.seal();
+    assert.equal(w.barrier.sealed, true);
+    const sealed = isCode('sealed', /^Vault is sealed$/);
+    await assert.rejects(w.barrier.get('secret/a'), sealed);
+    await assert.rejects(w.barrier.put('secret/a', text('y')), sealed);
+    await assert.rejects(w.barrier.delete('secret/a'), sealed);
+    await assert.rejects(w.barrier.list(''), sealed);
+    await assert.rejects(w.barrier.scan(''), sealed);
+    await assert.rejects(w.barrier.transaction(async () => 1), sealed);
+    await assert.rejects(w.barrier.rotate(), sealed);
+    await assert.rejects(w.barrier.rekeyRoot(randomBytes(32)), sealed);
+    assert.throws(() => w.barrier.keyStatus(), sealed);
+    await w.barrier.unseal(w.rootKey);
+    assert.equal(str(await w.barrier.get('secret/a')), 'x');
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('initialize and unseal guard their preconditions', async () => {
+  const w = await world();
+  try {
+    await assert.rejects(w.barrier.initialize(randomBytes(32)), isCode('invalid_request', /already initialized/));
+    w.barrier.seal();
+    await assert.rejects(w.barrier.unseal(randomBytes(32)), isCode('invalid_request', /does not open/));
+    await assert.rejects(w.barrier.unseal(randomBytes(16)), isCode('invalid_request', /32 bytes/));
+    assert.equal(w.barrier.sealed, true);
+    const fresh = new SecurityBarrier(new SqliteTestPhysical(path.join(w.dir, 'other.db')));
+    assert.equal(await fresh.isInitialized(), false);
+    await assert.rejects(fresh.unseal(randomBytes(32)), isCode('invalid_request', /not initialized/));
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('rotate adds a term: old entries stay readable, new writes use the new term', async () => {
+  const w = await world();
+  try {
+    await w.barrier.put('secret/old', text('old'));
+    assert.deepEqual(w.barrier.keyStatus(), { term: 1, install_time: '2026-01-01T00:00:00.000Z', encryptions: 1 });
+    w.clock.advance(3_600_000);
+    const rotated = await w.barrier.rotate();
+    assert.deepEqual(rotated, { term: 2, installTime: Date.UTC(2026, 0, 1, 1) });
+    await w.barrier.put('secret/new', text('new'));
+    assert.equal(BarrierCipher.termOf((await w.physical.get('secret/old')) as Uint8Array), 1);
+    assert.equal(BarrierCipher.termOf((await w.physical.get('secret/new')) as Uint8Array), 2);
+    assert.deepEqual(w.barrier.keyStatus(), { term: 2, install_time: '2026-01-01T01:00:00.000Z', encryptions: 1 });
+    // The keyring survives a seal/unseal cycle.
+    w.barrier.seal();
+    await w.barrier.unseal(w.rootKey);
+    assert.equal(str(await w.barrier.get('secret/old')), 'old');
+    assert.equal(str(await w.barrier.get('secret/new')), 'new');
+    assert.equal(w.barrier.keyStatus().term, 2);
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('a second node sharing the physical picks up a rotation on first sight of the new term', async () => {
+  const w = await world();
+  try {
+    const other = new SecurityBarrier(w.physical, { clock: w.clock });
+    await other.unseal(w.rootKey);
+    await w.barrier.rotate();
+    await w.barrier.put('secret/x', text('from node 1'));
+    assert.equal(str(await other.get('secret/x')), 'from node 1');
+    assert.equal(other.keyStatus().term, 2);
+    other.seal();
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('rekeyRoot re-seals the keyring: the old root no longer unseals, the new one does', async () => {
+  const w = await world();
+  try {
+    await w.barrier.put('secret/a', text('kept'));
+    const newRoot = randomBytes(32);
+    await w.barrier.rekeyRoot(newRoot);
+    assert.equal(w.barrier.verifyRootKey(newRoot), true);
+    assert.equal(w.barrier.verifyRootKey(w.rootKey), false);
+    assert.equal(str(await w.barrier.get('secret/a')), 'kept');
+    w.barrier.seal();
+    await assert.rejects(w.barrier.unseal(w.rootKey), isCode('invalid_request'));
+    await w.barrier.unseal(newRoot);
+    assert.equal(str(await w.barrier.get('secret/a')), 'kept');
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('reserved seal keys are refused and hidden; the reserved accessor works while sealed', async () => {
+  const w = await world();
+  try {
+    await w.barrier.reserved.put(RESERVED_KEYS.sealConfig, text('{"type":"shamir"}'));
+    await w.barrier.put('core/mounts', text('m'));
+    for (const key of Object.values(RESERVED_KEYS)) {
+      await assert.rejects(w.barrier.get(key), isCode('invalid_request', /reserved/));
+      await assert.rejects(w.barrier.put(key, text('x')), isCode('invalid_request', /reserved/));
+      await assert.rejects(w.barrier.delete(key), isCode('invalid_request', /reserved/));
+    }
+    assert.deepEqual(await w.barrier.list('core/'), ['mounts']);
+    assert.deepEqual(await w.barrier.list(''), ['core/']);
+    assert.deepEqual(await w.barrier.scan(''), ['core/mounts']);
+    assert.deepEqual(await w.barrier.scan('', { limit: 1 }), ['core/mounts']);
+    w.barrier.seal();
+    assert.equal(str(await w.barrier.reserved.get(RESERVED_KEYS.sealConfig)), '{"type":"shamir"}');
+    await assert.rejects(w.barrier.reserved.get('core/keyring' as typeof RESERVED_KEYS.rootKey), isCode('internal'));
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('list, scan and transactions pass through with decryption', async () => {
+  const w = await world();
+  try {
+    for (const k of ['a/1', 'a/2', 'a/b/3', 'c']) await w.barrier.put(`kv/${k}`, text(k));
+    assert.deepEqual(await w.barrier.list('kv/'), ['a/', 'c']);
+    assert.deepEqual(await w.barrier.scan('kv/a/'), ['kv/a/1', 'kv/a/2', 'kv/a/b/3']);
+    assert.deepEqual(await w.barrier.scan('kv/', { after: 'kv/a/1', limit: 2 }), ['kv/a/2', 'kv/a/b/3']);
+    const seen = await w.barrier.transaction(async (tx) => {
+      await tx.put('kv/d', text('d'));
+      return str(await tx.get('kv/d'));
+    });
+    assert.equal(seen, 'd');
+    await assert.rejects(
+      w.barrier.transaction(async (tx) => {
+        await tx.put('kv/e', text('e'));
+        throw new Error('abort');
+      }),
+      /abort/,
+    );
+    assert.equal(await w.barrier.get('kv/e'), undefined);
+    assert.equal(BarrierCipher.termOf((await w.physical.get('kv/d')) as Uint8Array), 1);
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('property: any value at any key round-trips and is bound to its key', async () => {
+  const w = await world();
+  try {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }), fc.uint8Array({ maxLength: 512 }), async (k, v) => {
+        const key = `p/${k}`;
+        await w.barrier.put(key, v);
+        assert.deepEqual(new Uint8Array((await w.barrier.get(key)) as Uint8Array), v);
+        const blob = (await w.physical.get(key)) as Uint8Array;
+        await w.physical.put(`${key}-copy`, blob);
+        await assert.rejects(w.barrier.get(`${key}-copy`), isCode('internal'));
+      }),
+      { numRuns: 60 },
+    );
+  } finally {
+    await w.cleanup();
+  }
+});
