@@ -1,0 +1,307 @@
+// src/storage/postgres — the scale-out physical backend: several nodes share one table
+// `key TEXT COLLATE "C" PRIMARY KEY, value BYTEA` (COLLATE "C" on a UTF8 database orders by
+// bytes, like SQLite). Plain operations use the pool; a transaction holds one pooled
+// connection under BEGIN ISOLATION LEVEL SERIALIZABLE and is re-run, a bounded number of
+// times, when PostgreSQL reports a serialization failure (40001) or deadlock (40P01).
+// Failures are classified by SQLSTATE only. Messages never include the connection string.
+import pg from 'pg';
+import type { Physical, ScanOptions, StorageWriter, Transaction } from '../storage.js';
+import { ArcaError } from '../../lib/errors.js';
+import { compareKeys, listAsync, prefixEnd } from '../inmem/key-order.js';
+import { PostgresInvalidation, invalidationChannel, truncatePayload } from './postgres-invalidation.js';
+import type { InvalidateCallback } from './postgres-invalidation.js';
+
+export interface PostgresOptions {
+  readonly connectionString: string;
+  /** Table name (default 'arca_kv'); created if missing. */
+  readonly table?: string;
+  /** Schema (default 'public'); created if missing when given. */
+  readonly schema?: string;
+  /** Pool size (default 10). */
+  readonly maxConnections?: number;
+  /** Re-runs of a transaction after a serialization failure (default 20). */
+  readonly maxRetries?: number;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const RETRYABLE = new Set(['40001', '40P01']);
+/** Another node created the same schema/table at the same moment. */
+const ALREADY_EXISTS = new Set(['23505', '42P06', '42P07']);
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+function sqlState(err: unknown): string | undefined {
+  return err instanceof pg.DatabaseError ? err.code : undefined;
+}
+
+/** Expected failures become ArcaErrors; the driver error stays as `cause` only. */
+function classify(err: unknown): unknown {
+  if (err instanceof ArcaError) return err;
+  const state = sqlState(err);
+  if (state === '22021' || state === '22P05') {
+    return new ArcaError('invalid_request', 'storage keys must be valid UTF-8 text without NUL', { cause: err });
+  }
+  if (state !== undefined && RETRYABLE.has(state)) {
+    return new ArcaError('unavailable', 'postgres storage transaction kept conflicting; try again', { cause: err });
+  }
+  if (state?.startsWith('08') || state?.startsWith('57P') || (err as { code?: unknown } | null)?.code === 'ECONNREFUSED') {
+    return new ArcaError('unavailable', 'postgres storage is unavailable', { cause: err });
+  }
+  return err;
+}
+
+function toBuffer(value: Uint8Array): Buffer {
+  return Buffer.from(value); // a copy: the caller may reuse its buffer before the query runs
+}
+
+/** The SQL for one table; every statement is named so each connection prepares it once. */
+class Sql {
+  readonly table: string;
+  private readonly tag: string;
+
+  constructor(schema: string, table: string) {
+    this.table = `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`;
+    this.tag = invalidationChannel(schema, table).slice('arca_inv_'.length);
+  }
+
+  private named(name: string, text: string, values: unknown[]): pg.QueryConfig {
+    return { name: `arca_${name}_${this.tag}`, text, values };
+  }
+
+  async get(db: Queryable, key: string): Promise<Uint8Array | undefined> {
+    const res = await db.query<{ value: Buffer }>(
+      this.named('get', `SELECT value FROM ${this.table} WHERE key = $1`, [key]),
+    );
+    const row = res.rows[0];
+    return row === undefined ? undefined : new Uint8Array(row.value);
+  }
+
+  async put(db: Queryable, key: string, value: Buffer): Promise<void> {
+    const text = `INSERT INTO ${this.table} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
+    await db.query(this.named('put', text, [key, value]));
+  }
+
+  async delete(db: Queryable, key: string): Promise<void> {
+    await db.query(this.named('del', `DELETE FROM ${this.table} WHERE key = $1`, [key]));
+  }
+
+  /** Keys starting with `prefix` from a lower bound, in byte order; limit null = all. */
+  async range(db: Queryable, prefix: string, from: string, inclusive: boolean, limit: number | null): Promise<string[]> {
+    if (compareKeys(from, prefix) < 0) {
+      from = prefix;
+      inclusive = true;
+    }
+    const end = prefixEnd(prefix);
+    const op = inclusive ? '>=' : '>';
+    const upper = end === undefined ? '' : ' AND key < $3';
+    const text = `SELECT key FROM ${this.table} WHERE key ${op} $1${upper} ORDER BY key LIMIT $2`;
+    const values: unknown[] = end === undefined ? [from, limit] : [from, limit, end];
+    const res = await db.query<{ key: string }>(this.named(`r${inclusive ? 'i' : 'x'}${end === undefined ? 'u' : 'b'}`, text, values));
+    return res.rows.map((r) => r.key);
+  }
+
+  list(db: Queryable, prefix: string): Promise<string[]> {
+    return listAsync(prefix, (req) => this.range(db, prefix, req.from, req.inclusive, req.limit));
+  }
+
+  scan(db: Queryable, prefix: string, options: ScanOptions = {}): Promise<string[]> {
+    const limit = options.limit ?? null;
+    if (options.after === undefined) return this.range(db, prefix, prefix, true, limit);
+    return this.range(db, prefix, options.after, false, limit);
+  }
+}
+
+/** One attempt of a transaction, bound to its connection. */
+class PostgresTransaction implements StorageWriter {
+  private open = true;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly client: pg.PoolClient,
+  ) {}
+
+  close(): void {
+    this.open = false;
+  }
+
+  private check(): void {
+    if (!this.open) throw new Error('transaction used after it finished');
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    this.check();
+    return this.sql.get(this.client, key);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    this.check();
+    return this.sql.list(this.client, prefix);
+  }
+
+  async scan(prefix: string, options?: ScanOptions): Promise<string[]> {
+    this.check();
+    return this.sql.scan(this.client, prefix, options);
+  }
+
+  async put(key: string, value: Uint8Array): Promise<void> {
+    this.check();
+    await this.sql.put(this.client, key, toBuffer(value));
+  }
+
+  async delete(key: string): Promise<void> {
+    this.check();
+    await this.sql.delete(this.client, key);
+  }
+}
+
+export class PostgresPhysical implements Physical {
+  readonly kind = 'postgres' as const;
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly sql: Sql,
+    private readonly invalidation: PostgresInvalidation,
+    private readonly maxRetries: number,
+  ) {}
+
+  /** Connects, checks the database encoding and creates the schema/table if missing. */
+  static async open(options: PostgresOptions): Promise<PostgresPhysical> {
+    const schema = options.schema ?? 'public';
+    const table = options.table ?? 'arca_kv';
+    for (const [what, name] of [['schema', schema], ['table', table]] as const) {
+      if (!IDENTIFIER.test(name)) throw new ArcaError('invalid_request', `invalid postgres ${what} name "${name}"`);
+    }
+    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+    // An idle pooled connection dropped by the server is discarded by the pool; without a
+    // listener that event would crash the process.
+    pool.on('error', () => undefined);
+    const sql = new Sql(schema, table);
+    try {
+      const enc = await pool.query<{ server_encoding: string }>('SHOW server_encoding');
+      if (enc.rows[0]?.server_encoding !== 'UTF8') {
+        throw new ArcaError('invalid_request', 'postgres storage needs a UTF8 database (key order depends on it)');
+      }
+      if (options.schema !== undefined) {
+        await ignoreExists(pool.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`));
+      }
+      await ignoreExists(
+        pool.query(`CREATE TABLE IF NOT EXISTS ${sql.table} (key TEXT COLLATE "C" PRIMARY KEY, value BYTEA NOT NULL)`),
+      );
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw classify(err);
+    }
+    const invalidation = new PostgresInvalidation(options.connectionString, invalidationChannel(schema, table));
+    return new PostgresPhysical(pool, sql, invalidation, options.maxRetries ?? 20);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return this.guard(() => this.sql.get(this.pool, key));
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    return this.guard(() => this.sql.list(this.pool, prefix));
+  }
+
+  async scan(prefix: string, options?: ScanOptions): Promise<string[]> {
+    return this.guard(() => this.sql.scan(this.pool, prefix, options));
+  }
+
+  async put(key: string, value: Uint8Array): Promise<void> {
+    const copy = toBuffer(value);
+    return this.guard(() => this.sql.put(this.pool, key, copy));
+  }
+
+  async delete(key: string): Promise<void> {
+    return this.guard(() => this.sql.delete(this.pool, key));
+  }
+
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.check();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(fn);
+      } catch (err) {
+        const state = sqlState(err);
+        if (state === undefined || !RETRYABLE.has(state) || attempt >= this.maxRetries) throw classify(err);
+        await backoff(attempt);
+      }
+    }
+  }
+
+  /**
+   * Subscribes to invalidations sent by any node (this one included) with
+   * `notifyInvalidate`; resolves once listening. Returns the unsubscribe function. After a
+   * lost connection the callback receives '' (drop everything): notifications may be lost.
+   */
+  onInvalidate(cb: InvalidateCallback): Promise<() => void> {
+    this.check();
+    return this.invalidation.subscribe(cb);
+  }
+
+  /** Tells every node to drop cached entries under `keyPrefix` (long prefixes are shortened). */
+  async notifyInvalidate(keyPrefix: string): Promise<void> {
+    await this.guard(() =>
+      this.pool.query('SELECT pg_notify($1, $2)', [this.invalidation.channel, truncatePayload(keyPrefix)]),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.invalidation.close();
+    await this.pool.end();
+  }
+
+  private async attempt<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+      const tx = new PostgresTransaction(this.sql, client);
+      try {
+        const result = await fn(tx);
+        tx.close();
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        tx.close();
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw err;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private check(): void {
+    if (this.closed) throw new Error('postgres storage is closed');
+  }
+
+  private async guard<T>(op: () => Promise<T>): Promise<T> {
+    this.check();
+    try {
+      return await op();
+    } catch (err) {
+      throw classify(err);
+    }
+  }
+}
+
+async function ignoreExists(query: Promise<unknown>): Promise<void> {
+  try {
+    await query;
+  } catch (err) {
+    const state = sqlState(err);
+    if (state === undefined || !ALREADY_EXISTS.has(state)) throw err;
+  }
+}
+
+/** Jittered exponential backoff so conflicting callers stop colliding in lockstep. */
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(200, 2 ** Math.min(attempt, 8));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
