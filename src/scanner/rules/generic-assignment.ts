@@ -1,0 +1,41 @@
+// src/scanner/rules — the generic rule: a literal assigned to a name that says it is a secret
+// (`password`, `secret`, `token`, `api_key`...), in code or config, quoted or not, including
+// JSON-escaped quotes. Precision matters more than recall here, so the value must look like a
+// literal credential: enough entropy for its length, not a variable reference, not a word.
+import { shannonEntropy } from '../entropy.js';
+import type { Rule } from './rule.js';
+
+const SECRET_NAME =
+  '(?:password|passwd|passphrase|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|credentials?)';
+
+// Names that contain a secret word but hold metadata about it, not the secret itself.
+const NOT_A_SECRET_NAME =
+  /(hash|digest|checksum|sha\d*|md5|fingerprint|uuid|_id$|id$|ids$|type|name|file|path|url|uri|endpoint|length|size|count|min|max|ttl|expir|timeout|version|field|param|header|prefix|suffix|pattern|regex|format|policy|label|placeholder|hint|env|mode|reset|provider|kind|schema|algorithm|strength|input|column|event|tokeniz|secretary|manager|store|ref$|_at$|limit|enabled|required|cache)/i;
+
+export function isGenericSecretValue(value: string, groups: Readonly<Record<string, string | undefined>>): boolean {
+  const key = groups['key'] ?? '';
+  if (NOT_A_SECRET_NAME.test(key)) return false;
+  const quoted = groups['q'] !== undefined;
+  if (!quoted) {
+    // Unquoted: a variable, member access, call or bare word is code, not a literal.
+    if (/^[A-Za-z_$][\w$]*(?:\.[\w$]|\[|\()/.test(value)) return false;
+    if (/^[$%{<@&*|]/.test(value) || value.includes('(')) return false;
+  }
+  if (/^[A-Za-z]+$/.test(value) && value.length < 16) return false;
+  if (/^[A-Za-z_]+$/.test(value) && /[a-z][A-Z]|_/.test(value)) return false;
+  if (/^(?:true|false|null|none|nil|undefined|string|bytes|optional)$/i.test(value)) return false;
+  const threshold = Math.min(3.0, 0.85 * Math.log2(value.length));
+  return shannonEntropy(value) >= threshold;
+}
+
+export const genericAssignmentRule: Rule = {
+  id: 'generic-secret',
+  description: 'Generic secret assigned to a password/secret/token/api_key name',
+  regex: new RegExp(
+    `(?<![A-Za-z0-9])(?<key>[A-Za-z0-9_.-]{0,40}?${SECRET_NAME}[A-Za-z0-9_.-]{0,30})(?:\\\\?["'])?[ \\t]{0,4}(?::=|=>|=|:|->)[ \\t]{0,4}(?<q>\\\\?["'\`])?(?<secret>[^\\s'"\`\\\\;,]{8,200})`,
+    'gi',
+  ),
+  keywords: ['pass', 'pwd', 'secret', 'token', 'key', 'credential'],
+  generic: true,
+  validate: isGenericSecretValue,
+};
