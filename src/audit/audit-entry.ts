@@ -1,0 +1,98 @@
+// src/audit — the record the core hands the audit broker for each request and each
+// response. The layout follows Vault's audit log JSON (the `file` device format): top-level
+// `time`, `type`, `auth`, `request`, `response`, `error`. Values arrive RAW (real tokens,
+// real secret data); devices HMAC them with `hashAuditEntry` before anything is written.
+// Devices add `seq` and `prev_hash` (the hash chain) when they serialise a line.
+
+export type AuditEntryType = 'request' | 'response';
+
+/** The caller's token as the core resolved it (Vault's `auth` block). */
+export interface AuditAuth {
+  /** Raw token; HMAC'd on the way out. */
+  readonly client_token: string;
+  /** HMAC'd unless the device has `hmac_accessor=false`. */
+  readonly accessor: string;
+  readonly display_name: string;
+  readonly policies: readonly string[];
+  readonly token_policies: readonly string[];
+  readonly metadata: Readonly<Record<string, string>> | null;
+  readonly entity_id: string;
+  readonly token_type: string;
+  /** Seconds. */
+  readonly token_ttl: number;
+  readonly token_issue_time?: string;
+}
+
+export interface AuditRequest {
+  readonly id: string;
+  readonly operation: string;
+  readonly path: string;
+  readonly mount_point?: string;
+  readonly mount_type?: string;
+  readonly mount_accessor?: string;
+  /** Raw token; HMAC'd on the way out. */
+  readonly client_token: string;
+  /** HMAC'd unless the device has `hmac_accessor=false`. */
+  readonly client_token_accessor: string;
+  readonly remote_address: string;
+  readonly remote_port?: number;
+  /** The request body; every string inside is HMAC'd. */
+  readonly data?: unknown;
+  /** Audited headers (name → values); every value is HMAC'd. */
+  readonly headers?: Readonly<Record<string, readonly string[]>>;
+  /** Seconds. */
+  readonly wrap_ttl?: number;
+}
+
+export interface AuditResponseAuth {
+  readonly client_token: string;
+  readonly accessor: string;
+  readonly display_name?: string;
+  readonly policies?: readonly string[];
+  readonly token_policies?: readonly string[];
+  readonly metadata?: Readonly<Record<string, string>> | null;
+  readonly entity_id?: string;
+  readonly token_type?: string;
+  readonly lease_duration?: number;
+  readonly renewable?: boolean;
+}
+
+export interface AuditWrapInfo {
+  readonly token: string;
+  readonly accessor: string;
+  /** Seconds. */
+  readonly ttl: number;
+  readonly creation_time: string;
+  readonly creation_path: string;
+  readonly wrapped_accessor?: string;
+}
+
+export interface AuditResponse {
+  readonly status?: number;
+  readonly mount_type?: string;
+  /** The response body; every string inside is HMAC'd. */
+  readonly data?: unknown;
+  /** Lease ids are not secret (Vault logs them clear) and are needed to trace revocations. */
+  readonly secret?: { readonly lease_id: string };
+  readonly auth?: AuditResponseAuth;
+  readonly wrap_info?: AuditWrapInfo;
+  readonly warnings?: readonly string[];
+  readonly headers?: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface AuditEntry {
+  readonly type: AuditEntryType;
+  /** RFC 3339 with nanosecond digits, see `formatAuditTime`. */
+  readonly time: string;
+  readonly auth?: AuditAuth;
+  readonly request: AuditRequest;
+  readonly response?: AuditResponse;
+  /** Error text shown to the caller (never contains a secret, see src/lib/errors.ts). */
+  readonly error?: string;
+}
+
+/** Vault writes times as RFC 3339 with nanoseconds; milliseconds are all a Clock gives. */
+export function formatAuditTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, -1)}000000Z`;
+}

@@ -1,0 +1,185 @@
+// src/audit — the base every writing device extends. It owns the parts that must be the same
+// for every output: option parsing shared with Vault (hmac_accessor, log_raw, prefix,
+// format), HMAC with the device key, the hash chain, and group commit. Records logged while
+// a write is in flight (or within the same tick) are written together: one `writeBatch`
+// call, which a subclass implements as one write plus one fsync, and each caller's promise
+// resolves only once that batch is durable. Subclasses implement the sink: open the output
+// (returning the chain head found there), write a batch durably, close.
+import { ArcaError } from '../lib/errors.js';
+import { AuditChain, type ChainHead } from './audit-chain.js';
+import type { AuditDevice, AuditDeviceOptions } from './audit-device.js';
+import type { AuditEntry } from './audit-entry.js';
+import { auditHmac } from './audit-hmac.js';
+import { hashAuditEntry, type AuditHashOptions } from './hash-audit-entry.js';
+
+/** Counters for tests and metrics: `syncs < records` shows group commit at work. */
+export interface AuditDeviceIoStats {
+  records: number;
+  writes: number;
+  syncs: number;
+}
+
+interface Pending {
+  readonly record: AuditEntry;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+const COMMON_OPTIONS = ['hmac_accessor', 'log_raw', 'prefix', 'format'] as const;
+const MAX_BATCH = 1024;
+const MAX_PREFIX = 256;
+
+export abstract class BatchedAuditDevice implements AuditDevice {
+  readonly options: AuditDeviceOptions;
+  protected readonly io: AuditDeviceIoStats = { records: 0, writes: 0, syncs: 0 };
+  private readonly key: Buffer;
+  private readonly hashOptions: AuditHashOptions;
+  private readonly chain: AuditChain;
+  private queue: Pending[] = [];
+  private lock: Promise<void> = Promise.resolve();
+  private flushing: Promise<void> | undefined;
+  private scheduled = false;
+  private opened = false;
+  private closed = false;
+
+  /** `ownOptions` are the option names the subclass accepts besides the common ones. */
+  protected constructor(
+    readonly type: string,
+    options: AuditDeviceOptions,
+    hmacKey: Uint8Array,
+    ownOptions: readonly string[],
+  ) {
+    const known = new Set<string>([...COMMON_OPTIONS, ...ownOptions]);
+    for (const name of Object.keys(options)) {
+      if (!known.has(name)) throw new ArcaError('invalid_request', `audit ${type} device: unknown option "${name}"`);
+    }
+    if (hmacKey.length === 0) throw new ArcaError('internal', 'audit device key is empty');
+    const format = options['format'] ?? 'json';
+    if (format !== 'json') throw new ArcaError('invalid_request', `audit ${type} device: unsupported format "${format}"`);
+    const prefix = options['prefix'] ?? '';
+    if (prefix.length > MAX_PREFIX || /[\r\n]/.test(prefix)) {
+      throw new ArcaError('invalid_request', `audit ${type} device: prefix must be one line of at most ${MAX_PREFIX} characters`);
+    }
+    this.options = { ...options };
+    this.key = Buffer.from(hmacKey);
+    this.hashOptions = {
+      hmacAccessor: parseBoolOption(type, options, 'hmac_accessor', true),
+      logRaw: parseBoolOption(type, options, 'log_raw', false),
+    };
+    this.chain = new AuditChain(undefined, prefix);
+  }
+
+  /** Opens the output; returns the chain head its existing content ends at, if any. */
+  protected abstract openOutput(): Promise<ChainHead | undefined>;
+  /** Writes `bytes` (whole lines) with one write and makes them durable before resolving. */
+  protected abstract writeBatch(bytes: Buffer): Promise<void>;
+  protected abstract closeOutput(): Promise<void>;
+
+  open(): Promise<void> {
+    return this.exclusive(() => this.ensureOpen());
+  }
+
+  log(entry: AuditEntry): Promise<void> {
+    if (this.closed) return Promise.reject(new ArcaError('unavailable', `audit ${this.type} device is closed`));
+    let record: AuditEntry;
+    try {
+      record = hashAuditEntry(entry, this.key, this.hashOptions);
+    } catch (err) {
+      return Promise.reject(new ArcaError('internal', 'audit: the entry could not be prepared', { cause: err }));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ record, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  hashAuditValue(value: string): string {
+    return auditHmac(this.key, value);
+  }
+
+  /** The last record written: keep a copy elsewhere to detect tail truncation later. */
+  head(): ChainHead {
+    return this.chain.head();
+  }
+
+  ioStats(): AuditDeviceIoStats {
+    return { ...this.io };
+  }
+
+  reload(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.release();
+      await this.ensureOpen();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.exclusive(() => this.drain());
+    await this.exclusive(() => this.release());
+  }
+
+  /** Runs `fn` after everything started before it; keeps writes, reloads and close ordered. */
+  private exclusive(fn: () => Promise<void>): Promise<void> {
+    const run = this.lock.then(fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing !== undefined) return;
+    this.scheduled = true;
+    // setImmediate lets every log() issued in this tick join the first batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flushing = this.exclusive(() => this.drain()).finally(() => {
+        this.flushing = undefined;
+        if (this.queue.length > 0) this.schedule();
+      });
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) await this.writeOne(this.queue.splice(0, MAX_BATCH));
+  }
+
+  private async writeOne(batch: Pending[]): Promise<void> {
+    const before = this.chain.head();
+    try {
+      await this.ensureOpen();
+      const lines = batch.map((p) => this.chain.append(p.record));
+      await this.writeBatch(Buffer.from(lines.join('\n') + '\n', 'utf8'));
+      this.io.records += batch.length;
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      // Re-read the output's real tail on the next batch: a failed write may be partial.
+      this.chain.reset(before);
+      await this.release().catch(() => undefined);
+      const failure = new ArcaError('internal', `audit ${this.type} device could not write`, { cause: err });
+      for (const p of batch) p.reject(failure);
+    }
+  }
+
+  private async ensureOpen(): Promise<void> {
+    if (this.opened) return;
+    const head = await this.openOutput();
+    if (head !== undefined) this.chain.reset(head);
+    this.opened = true;
+  }
+
+  private async release(): Promise<void> {
+    if (!this.opened) return;
+    this.opened = false;
+    await this.closeOutput();
+  }
+}
+
+/** Go's strconv.ParseBool spellings, which Vault accepts for its options. */
+function parseBoolOption(type: string, options: AuditDeviceOptions, name: string, fallback: boolean): boolean {
+  const raw = options[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(raw)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(raw)) return false;
+  throw new ArcaError('invalid_request', `audit ${type} device: option "${name}" must be true or false`);
+}
