@@ -6,13 +6,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { Physical } from './storage.js';
+import type { Storage } from './storage.js';
 import { compareKeys } from './inmem/key-order.js';
 
 export interface ConformanceWorld {
-  readonly storage: Physical;
-  /** Reopens the same data after `storage.close()` (persistent backends only). */
-  readonly reopen?: () => Promise<Physical>;
+  readonly storage: Storage;
+  /**
+   * Persistent backends only: closes the storage and opens the same data again. Later
+   * `cleanup` closes whichever instance is current.
+   */
+  readonly reopen?: () => Promise<Storage>;
   /** Closes whatever is still open and removes the world (files, schema). */
   cleanup(): Promise<void>;
 }
@@ -207,15 +210,10 @@ export function runStorageConformance(name: string, factory: ConformanceFactory,
     await world.storage.put('d/1', bytes('one'));
     await world.storage.transaction(async (tx) => tx.put('d/2', bytes('two')));
     await world.storage.delete('d/1');
-    await world.storage.close();
     const again = await world.reopen();
-    try {
-      assert.equal(await again.get('d/1'), undefined);
-      assertBytes(await again.get('d/2'), bytes('two'));
-      assert.deepEqual(await again.list('d/'), ['2']);
-    } finally {
-      await again.close();
-    }
+    assert.equal(await again.get('d/1'), undefined);
+    assertBytes(await again.get('d/2'), bytes('two'));
+    assert.deepEqual(await again.list('d/'), ['2']);
   });
 
   t('behaves like a Map under random operations (property)', async ({ storage }) => {
@@ -261,7 +259,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('tx' as const), writes: fc.array(writeArb, { maxLength: 5 }), fail: fc.boolean() }),
 );
 
-async function checkAgainstModel(storage: Physical, root: string, ops: readonly Op[]): Promise<void> {
+async function checkAgainstModel(storage: Storage, root: string, ops: readonly Op[]): Promise<void> {
   const model = new Map<string, Uint8Array>();
   const sortedKeys = (): string[] => [...model.keys()].sort(compareKeys);
   for (const op of ops) {
@@ -299,7 +297,7 @@ async function checkAgainstModel(storage: Physical, root: string, ops: readonly 
 }
 
 async function runModelTx(
-  storage: Physical,
+  storage: Storage,
   root: string,
   writes: readonly Op[],
   fail: boolean,

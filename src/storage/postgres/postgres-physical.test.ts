@@ -36,6 +36,7 @@ runStorageConformance(
     return {
       storage: current,
       reopen: async () => {
+        await current.close();
         current = await open();
         return current;
       },

@@ -13,6 +13,7 @@ runStorageConformance('sqlite', async () => {
   return {
     storage: current,
     reopen: async () => {
+      await current.close();
       current = SqlitePhysical.open(path);
       return current;
     },
