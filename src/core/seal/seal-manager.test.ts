@@ -9,7 +9,7 @@ import { SqliteTestPhysical } from '../../barrier/sqlite-test-physical.js';
 import { RESERVED_KEYS } from '../../barrier/reserved-keys.js';
 import { FakeClock } from '../../lib/clock.js';
 import { ArcaError } from '../../lib/errors.js';
-import { KeyFileSeal } from './key-file-seal.js';
+import type { KeyFileSeal } from './key-file-seal.js';
 import { SealManager } from './seal-manager.js';
 
 interface World {

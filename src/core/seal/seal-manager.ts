@@ -138,10 +138,10 @@ export class SealManager {
         if (reset) return this.status();
         throw new ArcaError('invalid_request', "'key' must be specified in request body as JSON, or 'reset' set to true");
       }
-      if (!this.barrier.sealed) return this.status();
       if (config.type !== 'shamir') {
         throw new ArcaError('invalid_request', 'the key file seal takes no unseal keys: the node unseals from its key file');
       }
+      if (!this.barrier.sealed) return this.status();
       const share = decodeUnsealKey(key);
       try {
         if (this.unsealShares.add(share) < config.secret_threshold) return this.status();
