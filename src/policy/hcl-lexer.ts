@@ -170,11 +170,13 @@ class Lexer {
   }
 
   private readNumber(): string {
+    const line = this.line;
+    const column = this.column;
     const m = /^[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/.exec(this.src.slice(this.pos, this.pos + 64));
     const text = m?.[0] ?? '';
     for (let i = 0; i < text.length; i++) this.bump();
     const next = this.src[this.pos];
-    if (next !== undefined && isIdentPart(next)) this.fail(`invalid number "${text}${next}"`);
+    if (next !== undefined && isIdentPart(next)) this.fail(`invalid number "${text}${next}"`, line, column);
     return text;
   }
 }
