@@ -228,9 +228,12 @@ export function runStorageConformance(name: string, factory: ConformanceFactory,
   });
 }
 
-const keyArb = fc
-  .array(fc.constantFrom('a', 'b', '/', '\u00e9', '\uFFFF', '\u{10000}'), { minLength: 1, maxLength: 4 })
-  .map((parts) => parts.join(''));
+// A small key pool makes writes, deletes and reads collide often, with folders, near-miss
+// prefixes ('a', 'ab', 'a/') and characters either side of the UTF-16/UTF-8 order split.
+const KEY_POOL = ['a', 'ab', 'a/b', 'a/c', 'a/b/c', 'b/', 'b/x', '\u00e9', '\uFFFF', '\u{10000}', '\u{10000}/x', 'a/\uFFFF'];
+const PREFIX_POOL = ['', 'a', 'a/', 'a/b', 'a/b/', 'b', 'b/', '\uFFFF', '\u{10000}', 'zz/'];
+const keyArb = fc.constantFrom(...KEY_POOL);
+const prefixArb = fc.constantFrom(...PREFIX_POOL);
 const valueArb = fc.uint8Array({ maxLength: 8 });
 
 type Op =
@@ -249,10 +252,10 @@ const writeArb: fc.Arbitrary<Op> = fc.oneof(
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: writeArb, weight: 4 },
   fc.record({ op: fc.constant('get' as const), key: keyArb }),
-  fc.record({ op: fc.constant('list' as const), key: fc.oneof(fc.constant(''), keyArb) }),
+  fc.record({ op: fc.constant('list' as const), key: prefixArb }),
   fc.record({
     op: fc.constant('scan' as const),
-    key: fc.oneof(fc.constant(''), keyArb),
+    key: prefixArb,
     after: fc.option(keyArb, { nil: undefined }),
     limit: fc.option(fc.nat({ max: 5 }), { nil: undefined }),
   }),
