@@ -1,0 +1,39 @@
+// src/engines/kv — path hygiene shared by KV v1, KV v2 and cubbyhole. A secret's path is
+// part of a storage key, so it is bounded and may not contain '..' or empty segments: the
+// storage layer would accept them, but they make listings ambiguous and read like
+// traversal to anyone auditing a policy.
+import { ArcaError } from '../../lib/errors.js';
+
+/** Longest accepted secret path, in UTF-8 bytes (Vault has no limit; we bound every input). */
+export const MAX_KEY_PATH_BYTES = 1024;
+
+function checkSegments(path: string, what: string): void {
+  if (Buffer.byteLength(path, 'utf8') > MAX_KEY_PATH_BYTES) {
+    throw new ArcaError('invalid_request', `${what} is longer than ${MAX_KEY_PATH_BYTES} bytes`);
+  }
+  for (const segment of path.split('/')) {
+    if (segment === '') throw new ArcaError('invalid_request', `${what} ${JSON.stringify(path)} has an empty segment`);
+    if (segment === '..') throw new ArcaError('invalid_request', `${what} ${JSON.stringify(path)} contains a '..' segment`);
+  }
+}
+
+/**
+ * Validates the path of one secret ("app/db"): non-empty, no leading, trailing or doubled
+ * '/', no '..' segment, at most MAX_KEY_PATH_BYTES. Returns it unchanged.
+ */
+export function checkKeyPath(path: string): string {
+  if (path === '') throw new ArcaError('invalid_request', 'missing path');
+  checkSegments(path, 'path');
+  return path;
+}
+
+/**
+ * Validates a listing prefix: '' (the root) or a folder path, with or without its trailing
+ * '/'. Returns the storage-style prefix, always '' or ending in '/'.
+ */
+export function checkListPrefix(prefix: string): string {
+  if (prefix === '') return '';
+  const folder = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  checkSegments(folder, 'path');
+  return `${folder}/`;
+}

@@ -1,0 +1,81 @@
+// src/engines/kv — KV v2's storage layout, the only code that knows key names. Layout
+// under the mount's view (see docs/design/kv.md):
+//   config                         mount settings (KvConfig)
+//   meta/<path>                    KeyMetadata, versions map included
+//   ver/<sha256(path)>/<version>   one version's data map; version zero-padded to 16 digits
+// Listing a folder is one `list('meta/<folder>/')`; reading the latest version is two gets
+// (metadata, then the version). Version keys hash the path so one key's versions never
+// share a prefix with another key's (a path "a/1" cannot collide with version 1 of "a").
+// A store wraps either the mount storage or one transaction of it.
+import { createHash } from 'node:crypto';
+import type { Storage, StorageWriter } from '../../storage/storage.js';
+import { isJsonObject, readJson, writeJson } from './json-entry.js';
+import { DEFAULT_CONFIG } from './key-metadata.js';
+import type { KeyMetadata, KvConfig } from './key-metadata.js';
+
+const CONFIG_KEY = 'config';
+const META_PREFIX = 'meta/';
+const VERSION_PREFIX = 'ver/';
+
+function versionPrefix(path: string): string {
+  return `${VERSION_PREFIX}${createHash('sha256').update(path, 'utf8').digest('hex')}/`;
+}
+
+function versionKey(path: string, version: number): string {
+  return versionPrefix(path) + String(version).padStart(16, '0');
+}
+
+export class KvV2Store {
+  constructor(private readonly storage: StorageWriter) {}
+
+  /** Runs `fn` against a store bound to one transaction of `storage` (read-modify-write). */
+  static transact<T>(storage: Storage, fn: (store: KvV2Store) => Promise<T>): Promise<T> {
+    return storage.transaction((tx) => fn(new KvV2Store(tx)));
+  }
+
+  async readConfig(): Promise<KvConfig> {
+    const raw = await readJson(this.storage, CONFIG_KEY);
+    return isJsonObject(raw) ? { ...DEFAULT_CONFIG, ...(raw as Partial<KvConfig>) } : { ...DEFAULT_CONFIG };
+  }
+
+  async writeConfig(config: KvConfig): Promise<void> {
+    await writeJson(this.storage, CONFIG_KEY, config);
+  }
+
+  async readMeta(path: string): Promise<KeyMetadata | undefined> {
+    const raw = await readJson(this.storage, META_PREFIX + path);
+    if (raw === undefined) return undefined;
+    if (!isJsonObject(raw) || !isJsonObject(raw['versions'])) throw new Error('corrupt kv metadata entry');
+    return raw as unknown as KeyMetadata;
+  }
+
+  async writeMeta(path: string, meta: KeyMetadata): Promise<void> {
+    await writeJson(this.storage, META_PREFIX + path, meta);
+  }
+
+  async readVersion(path: string, version: number): Promise<Record<string, unknown> | undefined> {
+    const raw = await readJson(this.storage, versionKey(path, version));
+    if (raw === undefined) return undefined;
+    if (!isJsonObject(raw)) throw new Error('corrupt kv version entry');
+    return raw;
+  }
+
+  async writeVersion(path: string, version: number, data: Readonly<Record<string, unknown>>): Promise<void> {
+    await writeJson(this.storage, versionKey(path, version), data);
+  }
+
+  async deleteVersion(path: string, version: number): Promise<void> {
+    await this.storage.delete(versionKey(path, version));
+  }
+
+  /** Removes the metadata and every stored version of `path`. */
+  async deleteKey(path: string): Promise<void> {
+    for (const key of await this.storage.scan(versionPrefix(path))) await this.storage.delete(key);
+    await this.storage.delete(META_PREFIX + path);
+  }
+
+  /** Immediate children of a folder ('' or ending in '/'), folders with a trailing '/'. */
+  list(folder: string): Promise<string[]> {
+    return this.storage.list(META_PREFIX + folder);
+  }
+}

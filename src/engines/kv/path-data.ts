@@ -1,0 +1,108 @@
+// src/engines/kv — `data/:path` of KV v2: read a version (`?version=`), write a new
+// version (`options.cas` check-and-set), merge-patch the current version, soft-delete the
+// current version. Every write is one storage transaction: metadata and version data
+// change together, and concurrent writers with the same `cas` cannot both succeed.
+import { ArcaError } from '../../lib/errors.js';
+import { definePath } from '../../framework/path-spec.js';
+import type { AnyPathSpec } from '../../framework/path-spec.js';
+import { field } from '../../framework/field.js';
+import { checkKeyPath } from './key-path.js';
+import { isJsonObject } from './json-entry.js';
+import { addVersion, checkCas, emptyMetadata, isLive, parseCas, versionRecord, versionView } from './key-metadata.js';
+import type { KeyMetadata, KvConfig } from './key-metadata.js';
+import { KvV2Store } from './kv-v2-store.js';
+import { mergePatch, requireMergePatch } from './merge-patch.js';
+import { readVersion } from './read-version.js';
+
+const fields = {
+  path: field.string().required('Location of the secret.'),
+  version: field.int(0).optional('On read, the version to return (0 or absent: the current one).'),
+  data: field.map().optional('The key/value pairs stored as the new version.'),
+  options: field.map().optional('Write options; "cas" enables check-and-set.'),
+};
+
+/** Appends `data` as the next version of `path`; returns the new version's metadata. */
+async function appendVersion(
+  store: KvV2Store,
+  path: string,
+  meta: KeyMetadata,
+  config: KvConfig,
+  data: Readonly<Record<string, unknown>>,
+  now: number,
+): Promise<Record<string, unknown>> {
+  const { version, pruned } = addVersion(meta, config, now);
+  await store.writeVersion(path, version, data);
+  for (const old of pruned) await store.deleteVersion(path, old);
+  await store.writeMeta(path, meta);
+  const record = versionRecord(meta, version);
+  if (record === undefined) throw new Error('new kv version missing from its metadata');
+  return versionView(meta, version, record);
+}
+
+export const pathData: AnyPathSpec = definePath({
+  pattern: 'data/(?<path>.*)',
+  fields,
+  summary: 'Read, write, patch or soft-delete versioned secret data.',
+  existenceCheck: async ({ fields: f, storage }) => (await new KvV2Store(storage).readMeta(checkKeyPath(f.path))) !== undefined,
+  operations: {
+    read: async ({ fields: f, storage, clock }) => {
+      const result = await readVersion(storage, checkKeyPath(f.path), f.version ?? 0, clock.now());
+      if (result.kind === 'missing') return undefined;
+      if (result.kind === 'gone') throw new ArcaError('not_found', '', { data: { data: null, metadata: result.metadata } });
+      return { data: { data: result.data, metadata: result.metadata } };
+    },
+
+    update: async ({ fields: f, storage, clock }) => {
+      const path = checkKeyPath(f.path);
+      const data = f.data;
+      if (data === undefined) throw new ArcaError('invalid_request', 'no data provided');
+      const cas = parseCas(f.options);
+      const now = clock.now();
+      const view = await KvV2Store.transact(storage, async (store) => {
+        const config = await store.readConfig();
+        const meta = (await store.readMeta(path)) ?? emptyMetadata(now);
+        checkCas(cas, meta, config);
+        return appendVersion(store, path, meta, config, data, now);
+      });
+      return { data: view };
+    },
+
+    patch: async ({ req, fields: f, storage, clock }) => {
+      requireMergePatch(req.headers);
+      const path = checkKeyPath(f.path);
+      const patch = f.data;
+      if (patch === undefined) throw new ArcaError('invalid_request', 'no data provided');
+      const cas = parseCas(f.options);
+      const now = clock.now();
+      const view = await KvV2Store.transact(storage, async (store) => {
+        const meta = await store.readMeta(path);
+        if (meta === undefined) throw new ArcaError('not_found', '');
+        const config = await store.readConfig();
+        checkCas(cas, meta, config);
+        const record = versionRecord(meta, meta.current);
+        if (record === undefined) throw new ArcaError('not_found', '');
+        if (!isLive(record, now)) throw new ArcaError('not_found', '', { data: versionView(meta, meta.current, record) });
+        const current = await store.readVersion(path, meta.current);
+        if (current === undefined) throw new Error('kv version data missing for a live version');
+        const merged = mergePatch(current, patch);
+        if (!isJsonObject(merged)) throw new Error('merge patch of two objects must be an object');
+        return appendVersion(store, path, meta, config, merged, now);
+      });
+      return { data: view };
+    },
+
+    delete: async ({ fields: f, storage, clock }) => {
+      const path = checkKeyPath(f.path);
+      const now = clock.now();
+      await KvV2Store.transact(storage, async (store) => {
+        const meta = await store.readMeta(path);
+        if (meta === undefined) return;
+        const record = versionRecord(meta, meta.current);
+        if (record === undefined || !isLive(record, now)) return;
+        record.deleted = now;
+        await store.writeMeta(path, meta);
+      });
+      return {};
+    },
+  },
+});

@@ -1,0 +1,59 @@
+// src/engines/kv — the single catch-all path of an unversioned key/value store: KV v1
+// (the view `kv/` of the mount) and cubbyhole (the view `token/<tokenKey>/`) are both this
+// path with a different storage view. A secret is the request body as a JSON object, stored as-is;
+// an empty object is a valid secret. LIST of a folder is one storage `list`.
+import { definePath } from '../../framework/path-spec.js';
+import type { AnyPathSpec, HandlerContext } from '../../framework/path-spec.js';
+import { field } from '../../framework/field.js';
+import type { StorageWriter } from '../../storage/storage.js';
+import { checkKeyPath, checkListPrefix } from './key-path.js';
+import { isJsonObject, readJson, writeJson } from './json-entry.js';
+
+/** Picks the storage view one request's keys live in. */
+export type ScopeResolver = (ctx: HandlerContext<{ readonly path: string }>) => StorageWriter;
+
+async function readEntry(scope: StorageWriter, path: string): Promise<Record<string, unknown> | undefined> {
+  const raw = await readJson(scope, path);
+  if (raw === undefined) return undefined;
+  if (!isJsonObject(raw)) throw new Error('corrupt key/value entry');
+  return raw;
+}
+
+/** Builds the catch-all path whose keys live in the scope `resolve` picks per request. */
+export function createPlainKvPath(resolve: ScopeResolver, summary: string): AnyPathSpec {
+  return definePath({
+    pattern: '(?<path>.*)',
+    fields: { path: field.string().required('Location of the secret.') },
+    freeForm: true,
+    summary,
+    existenceCheck: async (ctx) => (await readEntry(resolve(ctx), checkKeyPath(ctx.fields.path))) !== undefined,
+    operations: {
+      read: async (ctx) => {
+        const data = await readEntry(resolve(ctx), checkKeyPath(ctx.fields.path));
+        return data === undefined ? undefined : { data };
+      },
+      list: async (ctx) => {
+        const keys = await resolve(ctx).list(checkListPrefix(ctx.fields.path));
+        return keys.length === 0 ? undefined : { data: { keys } };
+      },
+      update: async (ctx) => {
+        const path = checkKeyPath(ctx.fields.path);
+        await writeJson(resolve(ctx), path, ctx.req.data);
+        return {};
+      },
+      delete: async (ctx) => {
+        const path = checkKeyPath(ctx.fields.path);
+        await resolve(ctx).delete(path);
+        return {};
+      },
+    },
+  });
+}
+
+/** KV v1 keeps its secrets under `kv/` of the mount, leaving room for engine bookkeeping. */
+export const KV_V1_PREFIX = 'kv/';
+
+export const pathKvV1: AnyPathSpec = createPlainKvPath(
+  (ctx) => ctx.storage.sub(KV_V1_PREFIX),
+  'Read, write, delete or list unversioned secrets.',
+);

@@ -1,0 +1,110 @@
+// src/engines/kv — `metadata/:path` of KV v2: read a key's metadata and version history,
+// write or merge-patch its settings (max_versions, cas_required, delete_version_after,
+// custom_metadata), delete the key with every version, and LIST a folder.
+import { ArcaError } from '../../lib/errors.js';
+import { definePath } from '../../framework/path-spec.js';
+import type { AnyPathSpec } from '../../framework/path-spec.js';
+import { field } from '../../framework/field.js';
+import type { FieldValues } from '../../framework/field.js';
+import { checkKeyPath, checkListPrefix } from './key-path.js';
+import { checkCustomMetadata, parseCustomMetadata } from './custom-metadata.js';
+import { emptyMetadata, metadataView } from './key-metadata.js';
+import type { KeyMetadata, KvConfig } from './key-metadata.js';
+import { KvV2Store } from './kv-v2-store.js';
+import { requireMergePatch } from './merge-patch.js';
+
+/** Upper bound on max_versions: a key's metadata holds one record per kept version. */
+export const MAX_VERSIONS_LIMIT = 10_000;
+
+const fields = {
+  path: field.string().required('Location of the secret.'),
+  max_versions: field.int(0, MAX_VERSIONS_LIMIT).optional('Versions to keep; 0 uses the mount setting.'),
+  cas_required: field.bool().optional('Require check-and-set on every write of this key.'),
+  delete_version_after: field.duration().optional('Soft-delete each version this long after it is written; 0 = never.'),
+  custom_metadata: field.map().optional('Version-independent string pairs describing the secret.'),
+};
+
+type Values = FieldValues<typeof fields>;
+
+const CAS_IGNORED = '"cas_required" set to false, but is mandated by backend config. This value will be ignored.';
+
+function settingsGiven(f: Values): boolean {
+  return f.max_versions !== undefined || f.cas_required !== undefined || f.delete_version_after !== undefined || f.custom_metadata !== undefined;
+}
+
+function applySettings(meta: KeyMetadata, f: Values): void {
+  if (f.max_versions !== undefined) meta.maxVersions = f.max_versions;
+  if (f.cas_required !== undefined) meta.casRequired = f.cas_required;
+  if (f.delete_version_after !== undefined) meta.deleteVersionAfter = f.delete_version_after;
+}
+
+function casWarning(f: Values, config: KvConfig): string[] {
+  return f.cas_required === false && config.casRequired ? [CAS_IGNORED] : [];
+}
+
+/** Applies a merge patch of custom_metadata: a null value removes that key. */
+function patchCustom(current: Record<string, string> | null, patch: Record<string, string | null>): Record<string, string> {
+  const out: Record<string, string> = { ...(current ?? {}) };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  checkCustomMetadata(out);
+  return out;
+}
+
+export const pathMetadata: AnyPathSpec = definePath({
+  pattern: 'metadata/(?<path>.*)',
+  fields,
+  summary: 'Read, configure or delete a secret with all its versions; list secrets.',
+  existenceCheck: async ({ fields: f, storage }) => (await new KvV2Store(storage).readMeta(checkKeyPath(f.path))) !== undefined,
+  operations: {
+    read: async ({ fields: f, storage }) => {
+      const meta = await new KvV2Store(storage).readMeta(checkKeyPath(f.path));
+      return meta === undefined ? undefined : { data: metadataView(meta) };
+    },
+
+    list: async ({ fields: f, storage }) => {
+      const keys = await new KvV2Store(storage).list(checkListPrefix(f.path));
+      return keys.length === 0 ? undefined : { data: { keys } };
+    },
+
+    update: async ({ fields: f, storage, clock }) => {
+      const path = checkKeyPath(f.path);
+      if (!settingsGiven(f)) return {};
+      const custom = f.custom_metadata === undefined ? undefined : (parseCustomMetadata(f.custom_metadata) as Record<string, string>);
+      const now = clock.now();
+      const warnings = await KvV2Store.transact(storage, async (store) => {
+        const config = await store.readConfig();
+        const meta = (await store.readMeta(path)) ?? emptyMetadata(now);
+        applySettings(meta, f);
+        if (custom !== undefined) meta.custom = custom;
+        await store.writeMeta(path, meta);
+        return casWarning(f, config);
+      });
+      return warnings.length > 0 ? { warnings } : {};
+    },
+
+    patch: async ({ req, fields: f, storage }) => {
+      requireMergePatch(req.headers);
+      const path = checkKeyPath(f.path);
+      const custom = f.custom_metadata === undefined ? undefined : parseCustomMetadata(f.custom_metadata, true);
+      const warnings = await KvV2Store.transact(storage, async (store) => {
+        const meta = await store.readMeta(path);
+        if (meta === undefined) throw new ArcaError('not_found', '');
+        const config = await store.readConfig();
+        applySettings(meta, f);
+        if (custom !== undefined) meta.custom = patchCustom(meta.custom, custom);
+        await store.writeMeta(path, meta);
+        return casWarning(f, config);
+      });
+      return warnings.length > 0 ? { warnings } : {};
+    },
+
+    delete: async ({ fields: f, storage }) => {
+      const path = checkKeyPath(f.path);
+      await KvV2Store.transact(storage, (store) => store.deleteKey(path));
+      return {};
+    },
+  },
+});
