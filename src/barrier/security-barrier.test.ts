@@ -10,11 +10,11 @@ import { ArcaError } from '../lib/errors.js';
 import { BarrierCipher } from './barrier-cipher.js';
 import { RESERVED_KEYS } from './reserved-keys.js';
 import { SecurityBarrier } from './security-barrier.js';
-import { SqliteTestPhysical } from './sqlite-test-physical.js';
+import { SqlitePhysical } from '../storage/sqlite/sqlite-physical.js';
 
 interface World {
   dir: string;
-  physical: SqliteTestPhysical;
+  physical: SqlitePhysical;
   barrier: SecurityBarrier;
   rootKey: Buffer;
   clock: FakeClock;
@@ -23,7 +23,7 @@ interface World {
 
 async function world(): Promise<World> {
   const dir = fs.mkdtempSync(os.tmpdir() + '/arca-');
-  const physical = new SqliteTestPhysical(path.join(dir, 'arca.db'));
+  const physical = SqlitePhysical.open(path.join(dir, 'arca.db'));
   const clock = new FakeClock();
   const barrier = new SecurityBarrier(physical, { clock });
   const rootKey = randomBytes(32);
@@ -170,9 +170,11 @@ test('initialize and unseal guard their preconditions', async () => {
     await assert.rejects(w.barrier.unseal(randomBytes(32)), isCode('invalid_request', /does not open/));
     await assert.rejects(w.barrier.unseal(randomBytes(16)), isCode('invalid_request', /32 bytes/));
     assert.equal(w.barrier.sealed, true);
-    const fresh = new SecurityBarrier(new SqliteTestPhysical(path.join(w.dir, 'other.db')));
+    const otherPhysical = SqlitePhysical.open(path.join(w.dir, 'other.db'));
+    const fresh = new SecurityBarrier(otherPhysical);
     assert.equal(await fresh.isInitialized(), false);
     await assert.rejects(fresh.unseal(randomBytes(32)), isCode('invalid_request', /not initialized/));
+    await otherPhysical.close();
   } finally {
     await w.cleanup();
   }

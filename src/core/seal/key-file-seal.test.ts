@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SecurityBarrier } from '../../barrier/security-barrier.js';
-import { SqliteTestPhysical } from '../../barrier/sqlite-test-physical.js';
+import { SqlitePhysical } from '../../storage/sqlite/sqlite-physical.js';
 import { RESERVED_KEYS } from '../../barrier/reserved-keys.js';
 import { ArcaError } from '../../lib/errors.js';
 import { KeyFileSeal } from './key-file-seal.js';
@@ -82,7 +82,7 @@ test('key-file seal: init unseals at once, restart auto-unseals without shares, 
   const dbFile = path.join(dir, 'arca.db');
   try {
     const keyFile = await KeyFileSeal.create(path.join(dir, 'unseal.key'));
-    let physical = new SqliteTestPhysical(dbFile);
+    let physical = SqlitePhysical.open(dbFile);
     let barrier = new SecurityBarrier(physical);
     let seal = new SealManager({ barrier, keyFile });
     assert.equal((await seal.status()).type, 'keyfile');
@@ -99,7 +99,7 @@ test('key-file seal: init unseals at once, restart auto-unseals without shares, 
     await physical.close();
 
     // A restart: a fresh barrier over the same file unseals from the key file alone.
-    physical = new SqliteTestPhysical(dbFile);
+    physical = SqlitePhysical.open(dbFile);
     barrier = new SecurityBarrier(physical);
     seal = new SealManager({ barrier, keyFile: await KeyFileSeal.open(keyFile.path) });
     const status = await seal.autoUnseal();
@@ -123,7 +123,7 @@ test('key-file seal: init unseals at once, restart auto-unseals without shares, 
 test('auto-unseal is refused for a Shamir-initialized store', async () => {
   const dir = tempDir();
   try {
-    const physical = new SqliteTestPhysical(path.join(dir, 'arca.db'));
+    const physical = SqlitePhysical.open(path.join(dir, 'arca.db'));
     const barrier = new SecurityBarrier(physical);
     await new SealManager({ barrier }).initialize({ secret_shares: 3, secret_threshold: 2 });
     const keyFile = await KeyFileSeal.create(path.join(dir, 'unseal.key'));

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SecurityBarrier } from '../../barrier/security-barrier.js';
-import { SqliteTestPhysical } from '../../barrier/sqlite-test-physical.js';
+import { SqlitePhysical } from '../../storage/sqlite/sqlite-physical.js';
 import { ArcaError } from '../../lib/errors.js';
 import type { InitResult } from './seal-manager.js';
 import { SealManager } from './seal-manager.js';
@@ -18,7 +18,7 @@ interface World {
 
 async function world(shares = 5, threshold = 3): Promise<World> {
   const dir = fs.mkdtempSync(os.tmpdir() + '/arca-');
-  const physical = new SqliteTestPhysical(path.join(dir, 'arca.db'));
+  const physical = SqlitePhysical.open(path.join(dir, 'arca.db'));
   const barrier = new SecurityBarrier(physical);
   const seal = new SealManager({ barrier });
   const init = await seal.initialize({ secret_shares: shares, secret_threshold: threshold });

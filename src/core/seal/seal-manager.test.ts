@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { SecurityBarrier } from '../../barrier/security-barrier.js';
-import { SqliteTestPhysical } from '../../barrier/sqlite-test-physical.js';
+import { SqlitePhysical } from '../../storage/sqlite/sqlite-physical.js';
 import { RESERVED_KEYS } from '../../barrier/reserved-keys.js';
 import { FakeClock } from '../../lib/clock.js';
 import { ArcaError } from '../../lib/errors.js';
@@ -14,14 +14,14 @@ import { SealManager } from './seal-manager.js';
 
 interface World {
   dir: string;
-  physical: SqliteTestPhysical;
+  physical: SqlitePhysical;
   barrier: SecurityBarrier;
   seal: SealManager;
   cleanup(): Promise<void>;
 }
 
 function world(keyFile?: KeyFileSeal, dir = fs.mkdtempSync(os.tmpdir() + '/arca-')): World {
-  const physical = new SqliteTestPhysical(path.join(dir, 'arca.db'));
+  const physical = SqlitePhysical.open(path.join(dir, 'arca.db'));
   const barrier = new SecurityBarrier(physical, { clock: new FakeClock() });
   const seal = new SealManager({ barrier, version: '0.1.0', buildDate: '2026-01-01T00:00:00Z', ...(keyFile ? { keyFile } : {}) });
   return {
