@@ -1,0 +1,62 @@
+// src/cli — the sectioned tables of the kv commands, as Vault prints them:
+// `== Secret Path ==`, `======= Metadata =======`, `=== Data ===`, each banner padded
+// with equal signs to the width of the table below it (Vault's padEqualSigns).
+import { asRecord } from './json-shape.js';
+import type { JsonRecord } from './json-shape.js';
+import type { Output } from './output.js';
+import { dataRows } from './output.js';
+import { renderKeyValue } from './render-table.js';
+
+export function padEqualSigns(header: string, totalLen: number): string {
+  let signs = totalLen - (header.length + 2);
+  if (signs <= 0) signs = 4;
+  if (signs % 2 !== 0) signs += 1;
+  const side = '='.repeat(signs / 2);
+  return `${side} ${header} ${side}`;
+}
+
+/** Banner width of a map's table: longest key + 4 spaces + len("Value"). */
+export function headerFor(header: string, data: JsonRecord): string {
+  const maxKey = Math.max(0, ...Object.keys(data).map((k) => k.length));
+  return padEqualSigns(header, maxKey + 4 + 5);
+}
+
+export function section(out: Output, header: string, data: JsonRecord): void {
+  out.print(`${headerFor(header, data)}\n${renderKeyValue(dataRows(data))}`);
+}
+
+export function pathSection(out: Output, header: string, path: string): void {
+  out.print(`${padEqualSigns(header, path.length)}\n${path}\n`);
+}
+
+/** `kv put`/`patch`/`rollback` on v2: the new version's metadata, or one -field of it. */
+export function printWriteMetadata(out: Output, apiPath: string, body: unknown): number {
+  const metadata = asRecord(asRecord(body)?.['data']) ?? {};
+  if (out.field !== undefined) return out.rawField(metadata, out.field);
+  if (out.isStructured) {
+    out.structured(body);
+    return 0;
+  }
+  pathSection(out, 'Secret Path', apiPath);
+  section(out, 'Metadata', metadata);
+  return 0;
+}
+
+/** `kv get` on v2: metadata then data sections; -field reads the data. */
+export function printVersioned(out: Output, apiPath: string, body: unknown): number {
+  const outer = asRecord(asRecord(body)?.['data']) ?? {};
+  const data = asRecord(outer['data']);
+  const metadata = asRecord(outer['metadata']) ?? {};
+  if (out.field !== undefined) return out.rawField(data ?? {}, out.field);
+  if (out.isStructured) {
+    out.structured(body);
+    return data ? 0 : 2;
+  }
+  pathSection(out, 'Secret Path', apiPath);
+  section(out, 'Metadata', metadata);
+  if (!data) return 2;
+  out.print('');
+  section(out, 'Data', data);
+  return 0;
+}
+
