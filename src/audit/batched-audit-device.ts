@@ -27,6 +27,8 @@ interface Pending {
 
 const COMMON_OPTIONS = ['hmac_accessor', 'log_raw', 'prefix', 'format'] as const;
 const MAX_BATCH = 1024;
+/** Bounds memory when the output stalls (the broker has long since timed these out). */
+const MAX_QUEUE = 65_536;
 const MAX_PREFIX = 256;
 
 export abstract class BatchedAuditDevice implements AuditDevice {
@@ -86,6 +88,9 @@ export abstract class BatchedAuditDevice implements AuditDevice {
       record = hashAuditEntry(entry, this.key, this.hashOptions);
     } catch (err) {
       return Promise.reject(new ArcaError('internal', 'audit: the entry could not be prepared', { cause: err }));
+    }
+    if (this.queue.length >= MAX_QUEUE) {
+      return Promise.reject(new ArcaError('unavailable', `audit ${this.type} device backlog is full`));
     }
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ record, resolve, reject });

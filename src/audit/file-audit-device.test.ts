@@ -182,3 +182,23 @@ test('discard writes nothing but still accepts records', async () => {
   assert.equal(device.head().seq, 1);
   await device.close();
 });
+
+test('after a failed reopen the device retries on the next write and keeps its chain', async (t) => {
+  const dir = tempDir(t);
+  const logDir = path.join(dir, 'logs');
+  fs.mkdirSync(logDir);
+  const file = path.join(logDir, 'audit.log');
+  const device = new FileAuditDevice({ file_path: file }, KEY);
+  await device.log(sampleAuditEntry());
+  const before = fs.readFileSync(file, 'utf8');
+  fs.rmSync(logDir, { recursive: true });
+  await assert.rejects(device.reload());
+  await assert.rejects(device.log(sampleAuditEntry()), { code: 'internal' });
+  fs.mkdirSync(logDir);
+  await device.log(sampleAuditEntry());
+  await device.close();
+  assert.equal(device.head().seq, 2);
+  const first = await verifyAuditLog({ text: before });
+  assert.ok(first.ok);
+  assert.equal((await verifyAuditLog({ path: file }, { after: first.last })).ok, true);
+});
