@@ -63,12 +63,20 @@ export function modelList(keys: Iterable<string>, prefix: string): string[] {
   return [...out].sort(compareKeys);
 }
 
+type Register = (title: string, body: (w: ConformanceWorld) => Promise<void>) => void;
+
 export function runStorageConformance(name: string, factory: ConformanceFactory, options: ConformanceOptions = {}): void {
   const skip = options.skip ?? false;
-  const t = (title: string, body: (w: ConformanceWorld) => Promise<void>): void => {
+  const t: Register = (title, body) => {
     test(`${name}: ${title}`, { skip }, () => withWorld(factory, body));
   };
+  registerRoundTrips(t);
+  registerListing(t);
+  registerTransactions(t);
+  registerDurabilityAndModel(t, options.propertyRuns ?? 40);
+}
 
+function registerRoundTrips(t: Register): void {
   t('get/put/delete round trips', async ({ storage }) => {
     assert.equal(await storage.get('missing'), undefined);
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
@@ -92,7 +100,9 @@ export function runStorageConformance(name: string, factory: ConformanceFactory,
     await storage.put('view', view);
     assertBytes(await storage.get('view'), Uint8Array.from([1, 2, 3]));
   });
+}
 
+function registerListing(t: Register): void {
   t('list returns immediate children with folders marked by a trailing slash', async ({ storage }) => {
     for (const key of ['a', 'a/b', 'a/c/d', 'a/c/e', 'b/', 'c/x/y/z', 'foo', 'a.x', 'a0', 'ab/q']) {
       await storage.put(key, bytes(key));
@@ -148,7 +158,9 @@ export function runStorageConformance(name: string, factory: ConformanceFactory,
     assert.deepEqual(await storage.scan('p/', { limit: 0 }), []);
     assert.deepEqual(await storage.scan('none/'), []);
   });
+}
 
+function registerTransactions(t: Register): void {
   t('transaction commits all writes atomically and sees its own writes', async ({ storage }) => {
     await storage.put('t/keep', bytes('1'));
     await storage.put('t/gone', bytes('1'));
@@ -204,7 +216,9 @@ export function runStorageConformance(name: string, factory: ConformanceFactory,
     assertBytes(await storage.get('counter'), bytes(String(callers * each)));
     assert.equal((await storage.scan('plain/')).length, each);
   });
+}
 
+function registerDurabilityAndModel(t: Register, propertyRuns: number): void {
   t('acknowledged writes survive close and reopen', async (world) => {
     if (world.reopen === undefined) return; // not a persistent backend
     await world.storage.put('d/1', bytes('one'));
@@ -223,7 +237,7 @@ export function runStorageConformance(name: string, factory: ConformanceFactory,
         run += 1;
         await checkAgainstModel(storage, `run${run}/`, ops);
       }),
-      { numRuns: options.propertyRuns ?? 40 },
+      { numRuns: propertyRuns },
     );
   });
 }
