@@ -5,6 +5,7 @@
 // call, which a subclass implements as one write plus one fsync, and each caller's promise
 // resolves only once that batch is durable. Subclasses implement the sink: open the output
 // (returning the chain head found there), write a batch durably, close.
+// Common options: hmac_accessor, log_raw, elide_list_responses, prefix, format (json).
 import { ArcaError } from '../lib/errors.js';
 import { AuditChain, type ChainHead } from './audit-chain.js';
 import type { AuditDevice, AuditDeviceOptions } from './audit-device.js';
@@ -25,7 +26,7 @@ interface Pending {
   readonly reject: (err: unknown) => void;
 }
 
-const COMMON_OPTIONS = ['hmac_accessor', 'log_raw', 'prefix', 'format'] as const;
+const COMMON_OPTIONS = ['hmac_accessor', 'log_raw', 'elide_list_responses', 'prefix', 'format'] as const;
 const MAX_BATCH = 1024;
 /** Bounds memory when the output stalls (the broker has long since timed these out). */
 const MAX_QUEUE = 65_536;
@@ -67,6 +68,7 @@ export abstract class BatchedAuditDevice implements AuditDevice {
     this.hashOptions = {
       hmacAccessor: parseBoolOption(type, options, 'hmac_accessor', true),
       logRaw: parseBoolOption(type, options, 'log_raw', false),
+      elideListResponses: parseBoolOption(type, options, 'elide_list_responses', false),
     };
     this.chain = new AuditChain(undefined, prefix);
   }

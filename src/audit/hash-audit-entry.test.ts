@@ -113,3 +113,16 @@ test('a JSON body key named __proto__ is kept as data, hashed like any other', (
   const out = hashAuditEntry({ ...entry, request: { ...entry.request, data } }, KEY);
   assert.equal(JSON.stringify(out.request.data), `{"__proto__":{"x":"${h('p-secret')}"}}`);
 });
+
+test('elide_list_responses replaces list keys and key_info by their sizes, only for list operations', () => {
+  const entry = sampleAuditEntry('response');
+  const listing: AuditEntry = {
+    ...entry,
+    request: { ...entry.request, operation: 'list' },
+    response: { status: 200, data: { keys: ['a', 'b', 'c'], key_info: { a: {}, b: {} } } },
+  };
+  assert.deepEqual(hashAuditEntry(listing, KEY, { elideListResponses: true }).response?.data, { keys: 3, key_info: 2 });
+  assert.deepEqual(hashAuditEntry(listing, KEY).response?.data, { keys: [h('a'), h('b'), h('c')], key_info: { a: {}, b: {} } });
+  const read = hashAuditEntry(entry, KEY, { elideListResponses: true });
+  assert.deepEqual(read.response?.data, { password: h(SAMPLE_SECRETS.password), version: 4 });
+});

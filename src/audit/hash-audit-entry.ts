@@ -19,12 +19,18 @@ export interface AuditHashOptions {
   readonly hmacAccessor?: boolean;
   /** Vault's `log_raw` (default false): true writes every value in clear. Dangerous. */
   readonly logRaw?: boolean;
+  /**
+   * Vault's `elide_list_responses` (default false): for `list` operations, the response's
+   * `keys` array and `key_info` map are replaced by their sizes, keeping huge listings short.
+   */
+  readonly elideListResponses?: boolean;
 }
 
 type Hasher = (value: string) => string;
 
 /** Returns a copy of `entry` with every secret-bearing string HMAC'd with `hmacKey`. */
 export function hashAuditEntry(entry: AuditEntry, hmacKey: Uint8Array, options: AuditHashOptions = {}): AuditEntry {
+  if (options.elideListResponses === true) entry = elideListResponse(entry);
   if (options.logRaw === true) return structuredClone(entry);
   const h: Hasher = (value) => auditHmac(hmacKey, value);
   const acc: Hasher = options.hmacAccessor === false ? (value) => value : h;
@@ -139,6 +145,17 @@ function hashObject(value: object, h: Hasher, seen: WeakSet<object>): unknown {
   } finally {
     seen.delete(value);
   }
+}
+
+function elideListResponse(entry: AuditEntry): AuditEntry {
+  const data = entry.response?.data;
+  if (entry.request.operation !== 'list' || entry.response === undefined) return entry;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return entry;
+  const elided: Record<string, unknown> = { ...data };
+  if (Array.isArray(elided['keys'])) elided['keys'] = elided['keys'].length;
+  const keyInfo = elided['key_info'];
+  if (typeof keyInfo === 'object' && keyInfo !== null) elided['key_info'] = Object.keys(keyInfo).length;
+  return { ...entry, response: { ...entry.response, data: elided } };
 }
 
 /** Drops keys whose value is undefined, so optional fields are absent rather than undefined. */
