@@ -1,0 +1,118 @@
+// src/core/tokens — Vault's rules for a new token's policies, orphan status and TTLs, as a
+// pure function of the request, the parent and the mount limits. Authorisation facts that
+// need the ACL (does the caller have sudo?) are decided by the caller and passed in.
+import { ArcaError } from '../../lib/errors.js';
+import { formatDuration } from '../../lib/duration.js';
+import type { MountConfig } from '../../framework/backend.js';
+import type { TokenEntry } from './token-entry.js';
+
+export interface CreateTokenParams {
+  readonly policies?: readonly string[];
+  readonly noDefaultPolicy?: boolean;
+  /** Seconds (0 or absent = default). */
+  readonly ttl?: number;
+  readonly explicitMaxTtl?: number;
+  readonly period?: number;
+  readonly numUses?: number;
+  /** no_parent, or the create-orphan path. */
+  readonly orphan?: boolean;
+  readonly renewable?: boolean;
+  readonly displayName?: string;
+  readonly meta?: Readonly<Record<string, string>>;
+  /** A chosen token id (root parents only). */
+  readonly id?: string;
+  readonly path?: string;
+  readonly entityId?: string;
+  readonly boundCidrs?: readonly string[];
+}
+
+export interface ResolvedToken {
+  readonly policies: string[];
+  readonly orphan: boolean;
+  readonly parent: string;
+  readonly ttl: number;
+  readonly displayName: string;
+  readonly warnings: string[];
+}
+
+const MAX_POLICIES = 256;
+const MAX_META = 64;
+
+/** Trims, lower-cases, de-duplicates and sorts; `default` is added unless told not to or root. */
+export function sanitizePolicies(policies: readonly string[], addDefault: boolean): string[] {
+  const set = new Set(policies.map((p) => p.trim().toLowerCase()).filter((p) => p !== ''));
+  if (addDefault && !set.has('root')) set.add('default');
+  if (set.has('root')) return ['root'];
+  return [...set].sort();
+}
+
+export function resolveCreate(params: CreateTokenParams, parent: TokenEntry | undefined, sudo: boolean, config: MountConfig): ResolvedToken {
+  validateShape(params);
+  const parentIsRoot = parent?.policies.includes('root') ?? false;
+  const privileged = parentIsRoot || sudo;
+  if (params.id !== undefined && !parentIsRoot) throw new ArcaError('invalid_request', 'root or sudo privileges required to specify token id');
+  if (params.orphan && !privileged) throw new ArcaError('permission_denied', 'root or sudo privileges required to create orphan token');
+
+  const requested = params.policies ?? parent?.policies.filter((p) => !(params.noDefaultPolicy && p === 'default')) ?? [];
+  const wanted = sanitizePolicies(requested, false);
+  if (wanted.includes('root') && !parentIsRoot) {
+    throw new ArcaError('invalid_request', 'root tokens may not be created without parent token being root');
+  }
+  if (!privileged && parent && !wanted.every((p) => parent.policies.includes(p))) {
+    throw new ArcaError('permission_denied', 'child policies must be subset of parent');
+  }
+  const policies = sanitizePolicies(wanted, !params.noDefaultPolicy);
+  const orphan = params.orphan === true || parent === undefined;
+  return {
+    policies,
+    orphan,
+    parent: orphan || !parent ? '' : parent.id,
+    ...creationTtl(params, policies.includes('root'), config),
+    displayName: displayName(params.displayName),
+  };
+}
+
+/** The first TTL of a token (Vault's handleCreateCommon). */
+function creationTtl(params: CreateTokenParams, root: boolean, config: MountConfig): { ttl: number; warnings: string[] } {
+  const warnings: string[] = [];
+  const explicitMax = params.explicitMaxTtl ?? 0;
+  const period = params.period ?? 0;
+  let ttl = params.ttl ?? 0;
+  if (period > 0) {
+    ttl = period;
+    if (explicitMax > 0 && ttl > explicitMax) ttl = explicitMax;
+    return { ttl, warnings };
+  }
+  if (explicitMax > 0 && (ttl === 0 || ttl > explicitMax)) {
+    if (ttl > explicitMax) warnings.push(`explicit max TTL of "${formatDuration(explicitMax)}" is less than the requested TTL; TTL capped accordingly`);
+    ttl = explicitMax;
+  }
+  if (ttl === 0 && !root) ttl = config.defaultLeaseTtl;
+  if (config.maxLeaseTtl > 0 && ttl > config.maxLeaseTtl) {
+    warnings.push(`TTL of "${formatDuration(ttl)}" exceeded the effective max_ttl of "${formatDuration(config.maxLeaseTtl)}"; TTL value is capped accordingly`);
+    ttl = config.maxLeaseTtl;
+  }
+  return { ttl, warnings };
+}
+
+function displayName(requested: string | undefined): string {
+  if (requested === undefined || requested === '') return 'token';
+  return `token-${requested}`.replace(/[^a-zA-Z0-9-]/g, '-').replace(/-+$/, '').slice(0, 256);
+}
+
+function validateShape(params: CreateTokenParams): void {
+  if ((params.policies?.length ?? 0) > MAX_POLICIES) throw new ArcaError('invalid_request', `at most ${MAX_POLICIES} policies are allowed`);
+  if (params.policies?.some((p) => p.length > 128)) throw new ArcaError('invalid_request', 'policy names are at most 128 characters');
+  if (params.numUses !== undefined && (!Number.isSafeInteger(params.numUses) || params.numUses < 0)) {
+    throw new ArcaError('invalid_request', 'number of uses cannot be negative');
+  }
+  const meta = Object.entries(params.meta ?? {});
+  if (meta.length > MAX_META || meta.some(([k, v]) => k.length > 128 || v.length > 512)) {
+    throw new ArcaError('invalid_request', `meta holds at most ${MAX_META} entries with keys up to 128 and values up to 512 characters`);
+  }
+  const id = params.id;
+  if (id !== undefined) {
+    if (id === '' || id.length > 256) throw new ArcaError('invalid_request', 'custom token id must be 1 to 256 characters');
+    if (id.includes('.')) throw new ArcaError('invalid_request', "token IDs can not contain a '.' character");
+  }
+}

@@ -1,0 +1,74 @@
+// src/core/tokens — the token store's storage layout (keys above the barrier):
+//   sys/token/salt                            32 random bytes, the HMAC key (created on first use)
+//   sys/token/id/<tokenKey>                   TokenEntry
+//   sys/token/accessor/<accessor>             { id: tokenKey }
+//   sys/token/parent/<parentKey>/<childKey>   empty: the parent/child tree, read by range
+// Lookups go by HMAC, so no token is ever compared as a string.
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Storage, StorageReader, StorageWriter } from '../../storage/storage.js';
+import { storedJson } from '../leases/stored-json.js';
+import type { TokenEntry } from './token-entry.js';
+
+export const SALT_KEY = 'sys/token/salt';
+export const ID_PREFIX = 'sys/token/id/';
+export const ACCESSOR_PREFIX = 'sys/token/accessor/';
+export const PARENT_PREFIX = 'sys/token/parent/';
+
+export const tokenKeys = {
+  id: (tokenKey: string): string => `${ID_PREFIX}${tokenKey}`,
+  accessor: (accessor: string): string => `${ACCESSOR_PREFIX}${accessor}`,
+  children: (parentKey: string): string => `${PARENT_PREFIX}${parentKey}/`,
+  child: (parentKey: string, childKey: string): string => `${PARENT_PREFIX}${parentKey}/${childKey}`,
+};
+
+const MAX_TOKEN_LENGTH = 1024;
+
+export class TokenRecords {
+  private salt: Promise<Buffer> | undefined;
+
+  constructor(readonly storage: Storage) {}
+
+  /** HMAC-SHA256(token, salt) in hex; the same token always gives the same key. */
+  async keyOf(token: string): Promise<string | undefined> {
+    if (token === '' || token.length > MAX_TOKEN_LENGTH) return undefined;
+    const salt = await this.loadSalt();
+    return createHmac('sha256', salt).update(token, 'utf8').digest('hex');
+  }
+
+  async get(tokenKey: string, reader: StorageReader = this.storage): Promise<TokenEntry | undefined> {
+    if (!/^[0-9a-f]{64}$/.test(tokenKey)) return undefined;
+    const bytes = await reader.get(tokenKeys.id(tokenKey));
+    return bytes ? storedJson.decode<TokenEntry>(bytes) : undefined;
+  }
+
+  async put(tx: StorageWriter, entry: TokenEntry): Promise<void> {
+    await tx.put(tokenKeys.id(entry.id), storedJson.encode(entry));
+  }
+
+  async keyOfAccessor(accessor: string, reader: StorageReader = this.storage): Promise<string | undefined> {
+    if (accessor === '' || accessor.length > 128 || accessor.includes('/')) return undefined;
+    const bytes = await reader.get(tokenKeys.accessor(accessor));
+    return bytes ? storedJson.decode<{ id: string }>(bytes).id : undefined;
+  }
+
+  async putAccessor(tx: StorageWriter, accessor: string, tokenKey: string): Promise<void> {
+    await tx.put(tokenKeys.accessor(accessor), storedJson.encode({ id: tokenKey }));
+  }
+
+  /** The salt is immutable once written; a transaction makes two nodes agree on it. */
+  private loadSalt(): Promise<Buffer> {
+    this.salt ??= this.storage
+      .transaction(async (tx) => {
+        const existing = await tx.get(SALT_KEY);
+        if (existing) return Buffer.from(existing);
+        const fresh = randomBytes(32);
+        await tx.put(SALT_KEY, fresh);
+        return fresh;
+      })
+      .catch((err: unknown) => {
+        this.salt = undefined;
+        throw err;
+      });
+    return this.salt;
+  }
+}

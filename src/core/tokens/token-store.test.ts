@@ -1,0 +1,205 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../lib/clock.js';
+import { ArcaError } from '../../lib/errors.js';
+import { InmemPhysical } from '../../storage/inmem/inmem-physical.js';
+import { LeaseManager } from '../leases/lease-manager.js';
+import type { LeaseEntry } from '../leases/lease-entry.js';
+import { TokenStore } from './token-store.js';
+
+function world(config = { defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600 }) {
+  const storage = new InmemPhysical();
+  const clock = new FakeClock();
+  const revokedLeases: string[] = [];
+  const revokedTokens: string[] = [];
+  const leases = new LeaseManager({
+    storage, clock,
+    revoker: { renew: async () => undefined, revoke: async (l: LeaseEntry) => void revokedLeases.push(l.leaseId) },
+  });
+  const tokens = new TokenStore({ storage, clock, leases, config: () => config, onRevoked: async (k) => void revokedTokens.push(k) });
+  return { storage, clock, leases, tokens, revokedLeases, revokedTokens };
+}
+
+const is = (status: number) => (e: unknown) => e instanceof ArcaError && e.status === status;
+
+test('tokens are random hvs. ids stored only as HMACs; lookup resolves them', async () => {
+  const { tokens, storage } = world();
+  const root = await tokens.createRoot();
+  assert.match(root.token, /^hvs\.[A-Za-z0-9]{24}$/);
+  assert.deepEqual(root.entry.policies, ['root']);
+  assert.equal(root.entry.expireTime, 0);
+  const child = await tokens.create({ policies: ['dev'] }, root.entry);
+  assert.deepEqual(child.entry.policies, ['default', 'dev']);
+  assert.equal(child.entry.parent, root.entry.id);
+  assert.equal((await tokens.lookup(child.token))?.accessor, child.entry.accessor);
+  assert.equal(await tokens.lookup('hvs.nope'), undefined);
+  assert.equal(await tokens.lookup(''), undefined);
+  for (const key of await storage.scan('')) {
+    const text = Buffer.from((await storage.get(key)) ?? []).toString('utf8');
+    assert.ok(!key.includes(child.token) && !text.includes(child.token), `raw token found under ${key}`);
+    assert.ok(!key.includes(root.token) && !text.includes(root.token));
+  }
+  const dev = await tokens.createRoot('root');
+  assert.equal(dev.token, 'root');
+  assert.equal((await tokens.lookup('root'))?.id, dev.entry.id);
+  await assert.rejects(tokens.createRoot('root'), is(400));
+});
+
+test('ttl: default 768h, explicit max caps ttl, mount max caps ttl, root has none', async () => {
+  const { tokens } = world({ defaultLeaseTtl: 3600, maxLeaseTtl: 7200 });
+  const root = await tokens.createRoot();
+  assert.equal((await tokens.create({}, root.entry)).entry.ttl, 0, 'child of root inherits root: no ttl');
+  assert.equal((await tokens.create({ policies: ['a'] }, root.entry)).entry.ttl, 3600);
+  assert.equal((await tokens.create({ policies: ['a'], ttl: 600, explicitMaxTtl: 300 }, root.entry)).entry.ttl, 300);
+  const capped = await tokens.create({ policies: ['a'], ttl: 99999 }, root.entry);
+  assert.equal(capped.entry.ttl, 7200);
+  assert.match(capped.warnings[0] ?? '', /capped/);
+  assert.equal((await tokens.create({ policies: ['a'], period: 60 }, root.entry)).entry.ttl, 60);
+});
+
+test('renew: capped by the max from creation; periodic tokens renew to the period forever; non-renewable is 400', async () => {
+  const { tokens, clock } = world({ defaultLeaseTtl: 3600, maxLeaseTtl: 7200 });
+  const root = await tokens.createRoot();
+  const t = await tokens.create({ policies: ['a'], ttl: 7200 }, root.entry);
+  clock.advance(5000_000);
+  const r = await tokens.renew(t.token, 3600);
+  assert.equal(r.entry.ttl, 2200);
+  assert.match(r.warnings[0] ?? '', /capped/);
+  const p = await tokens.create({ policies: ['a'], period: 600 }, root.entry);
+  for (let i = 0; i < 30; i++) {
+    clock.advance(500_000);
+    assert.equal((await tokens.renew(p.token, 0)).entry.ttl, 600);
+  }
+  assert.equal(tokens.lookupResponse((await tokens.lookup(p.token))!)['ttl'], 600);
+  const e = await tokens.create({ policies: ['a'], explicitMaxTtl: 1000, ttl: 900 }, root.entry);
+  clock.advance(800_000);
+  assert.equal((await tokens.renew(e.token, 900)).entry.ttl, 200);
+  const n = await tokens.create({ policies: ['a'], renewable: false }, root.entry);
+  await assert.rejects(tokens.renew(n.token, 10), is(400));
+  await assert.rejects(tokens.renew('hvs.unknown', 10), is(400));
+});
+
+test('policy rules: subset of parent, root only from root, orphan needs root or sudo', async () => {
+  const { tokens } = world();
+  const root = await tokens.createRoot();
+  const dev = await tokens.create({ policies: ['dev', 'ops'] }, root.entry);
+  await assert.rejects(tokens.create({ policies: ['admin'] }, dev.entry), is(403));
+  await assert.rejects(tokens.create({ policies: ['root'] }, dev.entry), is(400));
+  await assert.rejects(tokens.create({ policies: ['dev'], orphan: true }, dev.entry), is(403));
+  await assert.rejects(tokens.create({ id: 'custom' }, dev.entry), is(400));
+  assert.deepEqual((await tokens.create({ policies: ['dev'] }, dev.entry)).entry.policies, ['default', 'dev']);
+  assert.deepEqual((await tokens.create({}, dev.entry)).entry.policies, ['default', 'dev', 'ops']);
+  assert.deepEqual((await tokens.create({ policies: ['dev'], noDefaultPolicy: true }, dev.entry)).entry.policies, ['dev']);
+  const sudoChild = await tokens.create({ policies: ['admin'], orphan: true }, dev.entry, { sudo: true });
+  assert.equal(sudoChild.entry.orphan, true);
+  assert.equal(sudoChild.entry.parent, '');
+});
+
+test('revoking a parent revokes the subtree and all their leases; hooks see every token', async () => {
+  const { tokens, leases, revokedLeases, revokedTokens, storage } = world();
+  const root = await tokens.createRoot();
+  const a = await tokens.create({ policies: ['p'] }, root.entry);
+  const b = await tokens.create({ policies: ['p'] }, a.entry);
+  const c = await tokens.create({ policies: ['p'] }, b.entry);
+  const other = await tokens.create({ policies: ['p'] }, root.entry);
+  const mountConfig = { defaultLeaseTtl: 60, maxLeaseTtl: 120 };
+  const secret = { type: 'x', ttl: 0, renewable: true, internal: {} };
+  const la = await leases.register({ path: 'db/creds/r', secret, mountAccessor: 'm', tokenKey: a.entry.id, mountConfig });
+  const lc = await leases.register({ path: 'db/creds/r', secret, mountAccessor: 'm', tokenKey: c.entry.id, mountConfig });
+  const lo = await leases.register({ path: 'db/creds/r', secret, mountAccessor: 'm', tokenKey: other.entry.id, mountConfig });
+  await tokens.revoke(a.token);
+  assert.deepEqual(revokedTokens, [c.entry.id, b.entry.id, a.entry.id], 'children first');
+  assert.deepEqual(revokedLeases.sort(), [la.leaseId, lc.leaseId].sort());
+  for (const t of [a, b, c]) assert.equal(await tokens.lookup(t.token), undefined);
+  assert.ok(await tokens.lookup(other.token));
+  assert.ok(await leases.get(lo.leaseId));
+  assert.deepEqual(await storage.scan(`sys/token/parent/${a.entry.id}/`), []);
+  assert.deepEqual(await storage.scan('sys/expire/revoking/'), []);
+  assert.equal((await tokens.listAccessors()).length, 2);
+});
+
+test('a deep chain is revoked without recursion', async () => {
+  const { tokens, revokedTokens } = world();
+  const root = await tokens.createRoot();
+  let parent = (await tokens.create({ policies: ['p'] }, root.entry)).entry;
+  const top = parent;
+  for (let i = 0; i < 1000; i++) parent = (await tokens.create({}, parent)).entry;
+  await tokens.revokeByKey(top.id);
+  assert.equal(revokedTokens.length, 1001);
+  assert.equal(revokedTokens[0], parent.id);
+  assert.equal((await tokens.listAccessors()).length, 1);
+});
+
+test('revoke-orphan keeps the children as orphans', async () => {
+  const { tokens } = world();
+  const root = await tokens.createRoot();
+  const a = await tokens.create({ policies: ['p'] }, root.entry);
+  const b = await tokens.create({ policies: ['p'] }, a.entry);
+  const c = await tokens.create({ policies: ['p'] }, b.entry);
+  await tokens.revokeOrphan(a.token);
+  assert.equal(await tokens.lookup(a.token), undefined);
+  const bb = await tokens.lookup(b.token);
+  assert.equal(bb?.orphan, true);
+  assert.equal(bb?.parent, '');
+  assert.equal((await tokens.lookup(c.token))?.parent, b.entry.id);
+});
+
+test('num_uses: the last use marks the token dead and revocation follows', async () => {
+  const { tokens } = world();
+  const root = await tokens.createRoot();
+  const t = await tokens.create({ policies: ['p'], numUses: 2 }, root.entry);
+  const first = await tokens.use((await tokens.lookup(t.token))!);
+  assert.deepEqual([first?.exhausted, first?.entry.numUses], [false, 1]);
+  const second = await tokens.use((await tokens.lookup(t.token))!);
+  assert.deepEqual([second?.exhausted, second?.entry.numUses], [true, 0]);
+  assert.equal(await tokens.lookup(t.token), undefined, 'dead for every other request');
+  assert.equal(await tokens.use(t.entry), undefined);
+  await tokens.revokeByKey(t.entry.id);
+  assert.equal(await tokens.lookupAccessor(t.entry.accessor), undefined);
+  const unlimited = await tokens.use(root.entry);
+  assert.equal(unlimited?.exhausted, false);
+});
+
+test('accessors: lookup, list, revoke', async () => {
+  const { tokens } = world();
+  const root = await tokens.createRoot();
+  const t = await tokens.create({ policies: ['p'] }, root.entry);
+  assert.equal((await tokens.lookupAccessor(t.entry.accessor))?.id, t.entry.id);
+  assert.deepEqual((await tokens.listAccessors()).sort(), [root.entry.accessor, t.entry.accessor].sort());
+  assert.equal(await tokens.revokeAccessor(t.entry.accessor), true);
+  assert.equal(await tokens.revokeAccessor(t.entry.accessor), false);
+  assert.equal(await tokens.lookupAccessor('nope/../x'), undefined);
+});
+
+test('an expired token is unusable before the reaper runs; the reaper then revokes it and its children', async () => {
+  const { tokens, clock, storage, leases, revokedTokens } = world({ defaultLeaseTtl: 60, maxLeaseTtl: 120 });
+  const root = await tokens.createRoot();
+  const t = await tokens.create({ policies: ['p'] }, root.entry);
+  const child = await tokens.create({ policies: ['p'], ttl: 120 }, t.entry);
+  clock.advance(61_000);
+  assert.equal(await tokens.lookup(t.token), undefined);
+  assert.ok(await storage.get(`sys/token/id/${t.entry.id}`), 'not reaped yet');
+  await assert.rejects(tokens.create({ policies: ['p'] }, t.entry), is(403));
+  assert.equal(await leases.reapExpired(), 1);
+  assert.deepEqual(revokedTokens, [child.entry.id, t.entry.id]);
+  assert.equal(await storage.get(`sys/token/id/${child.entry.id}`), undefined);
+  assert.deepEqual(await storage.scan('sys/expire/'), []);
+});
+
+test('lookup data and request auth follow Vault', async () => {
+  const { tokens, clock } = world();
+  const root = await tokens.createRoot();
+  const t = await tokens.create({ policies: ['p'], displayName: 'ci bot', meta: { team: 'x' }, ttl: 3600 }, root.entry);
+  clock.advance(100_000);
+  const data = tokens.lookupResponse(t.entry, t.token);
+  assert.equal(data['id'], t.token);
+  assert.equal(data['display_name'], 'token-ci-bot');
+  assert.equal(data['ttl'], 3500);
+  assert.equal(data['creation_ttl'], 3600);
+  assert.equal(data['expire_time'], '2026-01-01T01:00:00.000Z');
+  assert.deepEqual(data['meta'], { team: 'x' });
+  assert.equal(tokens.lookupResponse(t.entry)['id'], '');
+  const auth = tokens.toRequestAuth(t.entry);
+  assert.equal(auth.tokenKey, t.entry.id);
+  assert.equal(auth.ttl, 3500);
+});

@@ -1,0 +1,242 @@
+// src/core/tokens — the token store (Vault's auth/token): mints service tokens, resolves a
+// raw token to its entry (by HMAC, never by string comparison), counts uses, renews and
+// revokes. Sits on a Storage above the barrier and on the LeaseManager, which indexes each
+// expiring token in sys/expire/at/ so the same reaper revokes tokens and leases; the store
+// registers itself as the manager's TokenHooks. `onRevoked(tokenKey)` lets per-token data
+// (cubbyhole) be dropped when a token dies.
+import type { Clock } from '../../lib/clock.js';
+import { ArcaError } from '../../lib/errors.js';
+import type { MountConfig } from '../../framework/backend.js';
+import type { RequestAuth, ResponseAuth } from '../../framework/logical.js';
+import type { Storage } from '../../storage/storage.js';
+import type { LeaseManager } from '../leases/lease-manager.js';
+import { randomId } from '../leases/lease-manager.js';
+import { calculateTtl } from '../leases/ttl-calculator.js';
+import { resolveCreate, sanitizePolicies } from './token-create-rules.js';
+import type { CreateTokenParams } from './token-create-rules.js';
+import { isLive } from './token-entry.js';
+import type { TokenEntry } from './token-entry.js';
+import { TokenRecords, tokenKeys, ACCESSOR_PREFIX } from './token-records.js';
+import { lookupResponse, toRequestAuth } from './token-response.js';
+import { TokenRevocation } from './token-revocation.js';
+import { tidyTokens } from './token-tidy.js';
+import type { TokenTidyResult } from './token-tidy.js';
+
+export type { CreateTokenParams } from './token-create-rules.js';
+
+export interface TokenStoreOptions {
+  readonly storage: Storage;
+  readonly clock: Clock;
+  readonly leases: LeaseManager;
+  /** Limits of the auth/token mount (default: Vault's 768h / 768h). */
+  readonly config?: () => MountConfig;
+  readonly onRevoked?: (tokenKey: string) => Promise<void>;
+  readonly batchSize?: number;
+}
+
+export interface CreatedToken {
+  /** The raw token: returned once to the creator, never stored. */
+  readonly token: string;
+  readonly entry: TokenEntry;
+  readonly warnings: string[];
+}
+
+/** The result of counting one use: `exhausted` means revoke the token after this request. */
+export interface TokenUse {
+  readonly entry: TokenEntry;
+  readonly exhausted: boolean;
+}
+
+export const DEFAULT_TOKEN_CONFIG: MountConfig = { defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600 };
+
+export class TokenStore {
+  private readonly records: TokenRecords;
+  private readonly clock: Clock;
+  private readonly leases: LeaseManager;
+  private readonly config: () => MountConfig;
+  private readonly revocation: TokenRevocation;
+  private readonly batchSize: number;
+
+  constructor(options: TokenStoreOptions) {
+    this.records = new TokenRecords(options.storage);
+    this.clock = options.clock;
+    this.leases = options.leases;
+    this.config = options.config ?? (() => DEFAULT_TOKEN_CONFIG);
+    this.batchSize = options.batchSize ?? 100;
+    const onRevoked = options.onRevoked ?? (async () => undefined);
+    this.revocation = new TokenRevocation({ records: this.records, leases: this.leases, onRevoked, batchSize: this.batchSize });
+    this.leases.setTokenHooks({
+      revoke: (tokenKey) => this.revocation.revokeTree(tokenKey),
+      exists: async (tokenKey) => (await this.records.get(tokenKey)) !== undefined,
+    });
+  }
+
+  /** Creates a token under Vault's rules; `sudo` is the caller's sudo capability on the path. */
+  async create(params: CreateTokenParams, parent: TokenEntry | undefined, options: { sudo?: boolean } = {}): Promise<CreatedToken> {
+    const resolved = resolveCreate(params, parent, options.sudo ?? false, this.config());
+    const created = await this.mint({
+      ...params,
+      policies: resolved.policies,
+      ttl: resolved.ttl,
+      orphan: resolved.orphan,
+      parentKey: resolved.parent,
+      displayName: resolved.displayName,
+      entityId: params.entityId ?? parent?.entityId ?? '',
+      path: params.path ?? (params.orphan ? 'auth/token/create-orphan' : 'auth/token/create'),
+    });
+    return { ...created, warnings: resolved.warnings };
+  }
+
+  /** A root token for init/dev (`--dev-root-token-id` chooses its id); never expires. */
+  createRoot(id?: string): Promise<CreatedToken> {
+    if (id !== undefined && (id === '' || id.length > 256)) throw new ArcaError('invalid_request', 'root token id must be 1 to 256 characters');
+    return this.mint({ ...(id === undefined ? {} : { id }), policies: ['root'], ttl: 0, orphan: true, parentKey: '', displayName: 'root', path: 'auth/token/root', renewable: false });
+  }
+
+  /** Mints the token for a successful login (ResponseAuth from an auth method): an orphan. */
+  async createForLogin(auth: ResponseAuth, context: { path: string; mountConfig: MountConfig; entityId?: string }): Promise<CreatedToken> {
+    const config = context.mountConfig;
+    const startTtl = auth.period > 0 ? auth.period : auth.ttl > 0 ? auth.ttl : config.defaultLeaseTtl;
+    const { ttl, warnings } = calculateTtl({
+      now: this.clock.now(), startTime: this.clock.now(), increment: startTtl, backendTtl: 0, period: auth.period,
+      backendMaxTtl: auth.maxTtl, explicitMaxTtl: auth.explicitMaxTtl, defaultTtl: config.defaultLeaseTtl, maxTtl: config.maxLeaseTtl,
+    });
+    const created = await this.mint({
+      policies: sanitizePolicies(auth.policies, true), ttl, orphan: true, parentKey: '', displayName: auth.displayName,
+      meta: auth.metadata, path: context.path, entityId: context.entityId ?? '', numUses: auth.numUses, period: auth.period,
+      explicitMaxTtl: auth.explicitMaxTtl, renewable: auth.renewable, boundCidrs: auth.boundCidrs,
+    });
+    return { ...created, warnings };
+  }
+
+  /** The entry of a live token; undefined for unknown, expired or used-up tokens. */
+  async lookup(token: string): Promise<TokenEntry | undefined> {
+    const key = await this.records.keyOf(token);
+    return key === undefined ? undefined : this.lookupByKey(key);
+  }
+
+  async lookupByKey(tokenKey: string): Promise<TokenEntry | undefined> {
+    const entry = await this.records.get(tokenKey);
+    return entry && isLive(entry, this.clock.now()) ? entry : undefined;
+  }
+
+  async lookupAccessor(accessor: string): Promise<TokenEntry | undefined> {
+    const key = await this.records.keyOfAccessor(accessor);
+    return key === undefined ? undefined : this.lookupByKey(key);
+  }
+
+  /** The storage-safe key (HMAC) of a raw token. */
+  async keyOf(token: string): Promise<string | undefined> {
+    return this.records.keyOf(token);
+  }
+
+  async listAccessors(): Promise<string[]> {
+    return (await this.records.storage.list(ACCESSOR_PREFIX)).filter((name) => !name.endsWith('/'));
+  }
+
+  /**
+   * Counts one use of a use-limited token. Undefined when the token can no longer be used.
+   * When the last use is taken the entry is marked pending (dead for every other request)
+   * and the caller must `revokeByKey` it once the current request is done.
+   */
+  use(entry: TokenEntry): Promise<TokenUse | undefined> {
+    return this.records.storage.transaction(async (tx) => {
+      const current = await this.records.get(entry.id, tx);
+      if (!current || !isLive(current, this.clock.now())) return undefined;
+      if (current.numUses === 0) return { entry: current, exhausted: false };
+      const left = current.numUses - 1;
+      await this.records.put(tx, { ...current, numUses: left === 0 ? -1 : left });
+      return { entry: { ...current, numUses: left }, exhausted: left === 0 };
+    });
+  }
+
+  /** Extends a token's TTL (Vault's renew): period tokens go back to the period. */
+  async renewByKey(tokenKey: string, increment: number): Promise<{ entry: TokenEntry; warnings: string[] }> {
+    const entry = await this.lookupByKey(tokenKey);
+    if (!entry) throw new ArcaError('invalid_request', 'token not found');
+    if (!entry.renewable) throw new ArcaError('invalid_request', 'lease is not renewable');
+    if (entry.expireTime === 0) return { entry, warnings: [] };
+    const now = this.clock.now();
+    const config = this.config();
+    const { ttl, warnings } = calculateTtl({
+      now, startTime: entry.creationTime, increment, backendTtl: entry.creationTtl, period: entry.period, backendMaxTtl: 0,
+      explicitMaxTtl: entry.explicitMaxTtl, defaultTtl: config.defaultLeaseTtl, maxTtl: config.maxLeaseTtl,
+    });
+    const renewed: TokenEntry = { ...entry, ttl, expireTime: now + ttl * 1000, lastRenewalTime: now };
+    await this.records.storage.transaction(async (tx) => {
+      const current = await this.records.get(tokenKey, tx);
+      if (!current || !isLive(current, now)) throw new ArcaError('invalid_request', 'token not found');
+      await this.records.put(tx, { ...renewed, numUses: current.numUses });
+      await this.leases.scheduleToken(tx, tokenKey, renewed.expireTime, current.expireTime);
+    });
+    return { entry: renewed, warnings };
+  }
+
+  async renew(token: string, increment: number): Promise<{ entry: TokenEntry; warnings: string[] }> {
+    const key = await this.records.keyOf(token);
+    if (key === undefined) throw new ArcaError('invalid_request', 'token not found');
+    return this.renewByKey(key, increment);
+  }
+
+  /** Revokes the token, its descendants and all their leases. Unknown tokens are a no-op. */
+  async revoke(token: string): Promise<void> {
+    const key = await this.records.keyOf(token);
+    if (key !== undefined) await this.revokeByKey(key);
+  }
+
+  revokeByKey(tokenKey: string): Promise<void> {
+    return this.revocation.revokeTree(tokenKey);
+  }
+
+  /** Revokes only the token; its children become orphans. */
+  async revokeOrphan(token: string): Promise<void> {
+    const key = await this.records.keyOf(token);
+    if (key !== undefined) await this.revocation.revokeOrphan(key);
+  }
+
+  async revokeAccessor(accessor: string): Promise<boolean> {
+    const key = await this.records.keyOfAccessor(accessor);
+    if (key === undefined) return false;
+    await this.revokeByKey(key);
+    return true;
+  }
+
+  /** Removes dangling index entries and revokes dead tokens the reaper has not reached. */
+  tidy(): Promise<TokenTidyResult> {
+    return tidyTokens({ records: this.records, clock: this.clock, revokeByKey: (key) => this.revokeByKey(key), batchSize: this.batchSize });
+  }
+
+  toRequestAuth(entry: TokenEntry): RequestAuth {
+    return toRequestAuth(entry, this.clock.now());
+  }
+
+  lookupResponse(entry: TokenEntry, token?: string): Record<string, unknown> {
+    return lookupResponse(entry, this.clock.now(), token);
+  }
+
+  private async mint(p: CreateTokenParams & { policies: string[]; ttl: number; orphan: boolean; parentKey: string; displayName: string; path: string }): Promise<CreatedToken> {
+    const token = p.id ?? `hvs.${randomId(24)}`;
+    const key = await this.records.keyOf(token);
+    if (key === undefined) throw new ArcaError('invalid_request', 'invalid token id');
+    const now = this.clock.now();
+    const entry: TokenEntry = {
+      id: key, accessor: randomId(24), policies: p.policies, meta: { ...(p.meta ?? {}) }, displayName: p.displayName,
+      numUses: p.numUses ?? 0, creationTime: now, creationTtl: p.ttl, ttl: p.ttl, explicitMaxTtl: p.explicitMaxTtl ?? 0,
+      period: p.period ?? 0, renewable: p.renewable ?? true, parent: p.parentKey, orphan: p.orphan, path: p.path,
+      entityId: p.entityId ?? '', type: 'service', boundCidrs: [...(p.boundCidrs ?? [])],
+      expireTime: p.ttl > 0 ? now + p.ttl * 1000 : 0, lastRenewalTime: 0,
+    };
+    await this.records.storage.transaction(async (tx) => {
+      if (await tx.get(tokenKeys.id(key))) throw new ArcaError('invalid_request', 'cannot create a token with a duplicate ID');
+      if (p.parentKey !== '') {
+        const parent = await this.records.get(p.parentKey, tx);
+        if (!parent || !isLive(parent, now)) throw new ArcaError('permission_denied', 'parent token is no longer valid');
+        await tx.put(tokenKeys.child(p.parentKey, key), new Uint8Array(0));
+      }
+      await this.records.put(tx, entry);
+      await this.records.putAccessor(tx, entry.accessor, key);
+      await this.leases.scheduleToken(tx, key, entry.expireTime);
+    });
+    return { token, entry, warnings: [] };
+  }
+}
