@@ -6,7 +6,7 @@ import type { ScanOptions, StorageWriter } from '../storage/storage.js';
 import { ArcaError } from '../lib/errors.js';
 import { BarrierCipher } from './barrier-cipher.js';
 import type { KeyTerm } from './keyring.js';
-import { isReservedKey } from './reserved-keys.js';
+import { RESERVED_KEYS, isReservedKey } from './reserved-keys.js';
 
 /** What a view needs from the barrier: the unsealed keyring, without owning it. */
 export interface BarrierKeys {
@@ -17,6 +17,10 @@ export interface BarrierKeys {
   /** Re-reads the keyring from storage (another node may have rotated). */
   reload(): Promise<void>;
   countEncryption(): void;
+}
+
+function holdsReservedKey(folder: string): boolean {
+  return Object.values(RESERVED_KEYS).some((key) => key.startsWith(folder));
 }
 
 function refuseReserved(key: string): void {
@@ -78,7 +82,15 @@ export class BarrierView implements StorageWriter {
   async list(prefix: string): Promise<string[]> {
     this.keys.activeTerm();
     const children = await this.store.list(prefix);
-    return children.filter((child) => !isReservedKey(prefix + child));
+    const out: string[] = [];
+    for (const child of children) {
+      const full = prefix + child;
+      if (isReservedKey(full)) continue;
+      // A folder holding only reserved keys (`core/` on a fresh store) is invisible here.
+      if (child.endsWith('/') && holdsReservedKey(full) && (await this.scan(full, { limit: 1 })).length === 0) continue;
+      out.push(child);
+    }
+    return out;
   }
 
   async scan(prefix: string, options: ScanOptions = {}): Promise<string[]> {

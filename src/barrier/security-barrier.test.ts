@@ -248,6 +248,9 @@ test('reserved seal keys are refused and hidden; the reserved accessor works whi
     }
     assert.deepEqual(await w.barrier.list('core/'), ['mounts']);
     assert.deepEqual(await w.barrier.list(''), ['core/']);
+    await w.barrier.delete('core/mounts');
+    assert.deepEqual(await w.barrier.list(''), []);
+    await w.barrier.put('core/mounts', text('m'));
     assert.deepEqual(await w.barrier.scan(''), ['core/mounts']);
     assert.deepEqual(await w.barrier.scan('', { limit: 1 }), ['core/mounts']);
     w.barrier.seal();
