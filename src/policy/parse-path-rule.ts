@@ -96,26 +96,25 @@ function normalisePattern(raw: string, fail: (what: string) => never): { path: s
   return { path, templated: template.templated };
 }
 
-export function parsePathRule(rawPattern: string, body: HclObject, line: number, column: number): PathRule {
-  const { path, templated } = normalisePattern(rawPattern, (what) => {
-    throw policyParseError(what, line, column);
-  });
-  const fail: Fail = (item, what) => {
-    throw policyParseError(`path "${path}": ${what}`, item?.line ?? line, item?.column ?? column);
-  };
+interface RuleFields {
+  caps: string[];
+  legacy: string | undefined;
+  required: string[];
+  minTtl: number;
+  maxTtl: number;
+  readonly allowed: HclItem[];
+  readonly denied: HclItem[];
+}
+
+/** Reads the keys of a path body; parameter maps may repeat, every other key appears once. */
+function readFields(body: HclObject, fail: Fail): RuleFields {
+  const f: RuleFields = { caps: [], legacy: undefined, required: [], minTtl: 0, maxTtl: 0, allowed: [], denied: [] };
   const seen = new Set<string>();
-  let caps: string[] = [];
-  let legacy: string | undefined;
-  let required: string[] = [];
-  let minTtl = 0;
-  let maxTtl = 0;
-  const allowed: HclItem[] = [];
-  const denied: HclItem[] = [];
   for (const item of body.items) {
     const key = item.keys[0] ?? '';
     if (item.keys.length !== 1) fail(item, `unexpected labels after "${key}"`);
-    if (key === 'allowed_parameters') allowed.push(item);
-    else if (key === 'denied_parameters') denied.push(item);
+    if (key === 'allowed_parameters') f.allowed.push(item);
+    else if (key === 'denied_parameters') f.denied.push(item);
     else if (seen.has(key)) fail(item, `duplicate key "${key}"`);
     seen.add(key);
     switch (key) {
@@ -124,21 +123,21 @@ export function parsePathRule(rawPattern: string, body: HclObject, line: number,
       case 'denied_parameters':
         break;
       case 'capabilities':
-        caps = stringList(item, fail);
+        f.caps = stringList(item, fail);
         break;
       case 'policy':
         if (typeof item.value !== 'string') fail(item, '"policy" must be a string');
-        legacy = item.value;
+        f.legacy = item.value;
         break;
       case 'required_parameters':
-        required = [...new Set(stringList(item, fail).map((p) => p.toLowerCase()))];
+        f.required = [...new Set(stringList(item, fail).map((p) => p.toLowerCase()))];
         break;
       case 'min_wrapping_ttl':
       case 'max_wrapping_ttl': {
         const seconds = isHclObject(item.value) ? undefined : parseDurationSeconds(item.value);
         if (seconds === undefined) fail(item, `invalid duration for "${key}"`);
-        if (key === 'min_wrapping_ttl') minTtl = seconds;
-        else maxTtl = seconds;
+        if (key === 'min_wrapping_ttl') f.minTtl = seconds;
+        else f.maxTtl = seconds;
         break;
       }
       default:
@@ -146,17 +145,30 @@ export function parsePathRule(rawPattern: string, body: HclObject, line: number,
         fail(item, `invalid key "${key}"`);
     }
   }
-  const capabilities = capabilitiesOf(caps, legacy, (what) => fail(undefined, what));
-  if (minTtl > 0 && maxTtl > 0 && maxTtl < minTtl) fail(undefined, 'max_wrapping_ttl cannot be less than min_wrapping_ttl');
+  return f;
+}
+
+export function parsePathRule(rawPattern: string, body: HclObject, line: number, column: number): PathRule {
+  const { path, templated } = normalisePattern(rawPattern, (what) => {
+    throw policyParseError(what, line, column);
+  });
+  const fail: Fail = (item, what) => {
+    throw policyParseError(`path "${path}": ${what}`, item?.line ?? line, item?.column ?? column);
+  };
+  const f = readFields(body, fail);
+  const capabilities = capabilitiesOf(f.caps, f.legacy, (what) => fail(undefined, what));
+  if (f.minTtl > 0 && f.maxTtl > 0 && f.maxTtl < f.minTtl) {
+    fail(undefined, 'max_wrapping_ttl cannot be less than min_wrapping_ttl');
+  }
   const isDeny = capabilities.includes('deny');
   return {
     path,
     capabilities,
-    allowedParameters: isDeny ? undefined : parameterRules(allowed, fail),
-    deniedParameters: isDeny ? undefined : parameterRules(denied, fail),
-    requiredParameters: isDeny ? [] : required,
-    minWrappingTtl: isDeny ? 0 : minTtl,
-    maxWrappingTtl: isDeny ? 0 : maxTtl,
+    allowedParameters: isDeny ? undefined : parameterRules(f.allowed, fail),
+    deniedParameters: isDeny ? undefined : parameterRules(f.denied, fail),
+    requiredParameters: isDeny ? [] : f.required,
+    minWrappingTtl: isDeny ? 0 : f.minTtl,
+    maxWrappingTtl: isDeny ? 0 : f.maxTtl,
     templated,
   };
 }
