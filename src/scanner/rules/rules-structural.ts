@@ -110,7 +110,7 @@ export const structuralRules: readonly Rule[] = [
     validate: (v) => {
       const decoded = Buffer.from(v, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      return colon > 0 && colon < decoded.length - 3 && !/[\x00-\x1f]/.test(decoded);
+      return colon > 0 && colon < decoded.length - 3 && [...decoded].every((c) => c >= ' ' && c !== '\uFFFD');
     },
   },
   genericAssignmentRule,
