@@ -145,6 +145,7 @@ test('kv list/delete/undelete/destroy/metadata use the v2 prefixes', async () =>
       assert.equal(r.code, 2);
       assert.match(r.err, /No value found at secret\/metadata\/missing/);
       r = await run(['kv', 'delete', '-versions=1,2', 'secret/app']);
+      assert.equal(r.code, 0, r.err);
       assert.deepEqual(stub.requests.at(-1)?.body, { versions: [1, 2] });
       r = await run(['kv', 'delete', 'secret/app']);
       assert.equal(stub.requests.at(-1)?.method, 'DELETE');
@@ -154,6 +155,7 @@ test('kv list/delete/undelete/destroy/metadata use the v2 prefixes', async () =>
       r = await run(['kv', 'destroy', 'secret/app']);
       assert.equal(r.code, 2);
       r = await run(['kv', 'metadata', 'put', '-max-versions=5', '-custom-metadata=owner=me', 'secret/app']);
+      assert.equal(r.out, 'Success! Data written to: secret/metadata/app\n');
       assert.deepEqual(stub.requests.at(-1)?.body, { max_versions: 5, custom_metadata: { owner: 'me' } });
       r = await run(['kv', 'metadata', 'get', 'secret/app']);
       assert.match(r.out, /== Metadata Path ==\nsecret\/metadata\/app/);
@@ -198,12 +200,12 @@ test('status exit codes: 0 unsealed, 2 sealed', async () => {
     async (run) => {
       let r = await run(['status']);
       assert.equal(r.code, 0);
-      assert.match(r.out, /^Key             Value\n---             -----\nSeal Type       shamir\n/);
+      assert.match(r.out, /^Key {13}Value\n--- {13}-----\nSeal Type {7}shamir\n/);
       assert.doesNotMatch(r.out, /Unseal Progress/);
       sealed = true;
       r = await run(['status']);
       assert.equal(r.code, 2);
-      assert.match(r.out, /Unseal Progress    1\/3/);
+      assert.match(r.out, /Unseal Progress {4}1\/3/);
     },
   );
 });
