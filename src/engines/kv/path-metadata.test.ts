@@ -113,3 +113,10 @@ test('list shows keys and folders; empty folder is undefined (404)', async () =>
   await w.call('delete', 'data/top');
   assert.deepEqual(await w.data('list', 'metadata/'), { keys: ['app/', 'top'] });
 });
+
+test('LIST metadata without a trailing slash lists the root; read of it is 400', async () => {
+  const w = v2();
+  await w.call('create', 'data/k', { data: { a: 1 } });
+  assert.deepEqual(await w.data('list', 'metadata'), { keys: ['k'] });
+  assert.equal((await w.fail('read', 'metadata')).message, 'missing path');
+});

@@ -17,7 +17,8 @@ import { requireMergePatch } from './merge-patch.js';
 export const MAX_VERSIONS_LIMIT = 10_000;
 
 const fields = {
-  path: field.string().required('Location of the secret.'),
+  // Empty for `LIST metadata` (the mount root), which some clients send without a slash.
+  path: field.string().default('', 'Location of the secret, or the folder to list.'),
   max_versions: field.int(0, MAX_VERSIONS_LIMIT).optional('Versions to keep; 0 uses the mount setting.'),
   cas_required: field.bool().optional('Require check-and-set on every write of this key.'),
   delete_version_after: field.duration().optional('Soft-delete each version this long after it is written; 0 = never.'),
@@ -54,7 +55,7 @@ function patchCustom(current: Record<string, string> | null, patch: Record<strin
 }
 
 export const pathMetadata: AnyPathSpec = definePath({
-  pattern: 'metadata/(?<path>.*)',
+  pattern: 'metadata(?:/(?<path>.*))?',
   fields,
   summary: 'Read, configure or delete a secret with all its versions; list secrets.',
   existenceCheck: async ({ fields: f, storage }) => (await new KvV2Store(storage).readMeta(checkKeyPath(f.path))) !== undefined,
