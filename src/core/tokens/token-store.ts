@@ -115,9 +115,15 @@ export class TokenStore {
     return key === undefined ? undefined : this.lookupByKey(key);
   }
 
-  async lookupByKey(tokenKey: string): Promise<TokenEntry | undefined> {
+  /**
+   * By storage-safe key. `inFlight` also accepts a token whose last use is the current
+   * request (pending revocation), so lookup-self on a one-use token answers as in Vault.
+   */
+  async lookupByKey(tokenKey: string, options: { inFlight?: boolean } = {}): Promise<TokenEntry | undefined> {
     const entry = await this.records.get(tokenKey);
-    return entry && isLive(entry, this.clock.now()) ? entry : undefined;
+    if (!entry) return undefined;
+    const usable = options.inFlight && entry.numUses < 0 ? { ...entry, numUses: 0 } : entry;
+    return isLive(usable, this.clock.now()) ? entry : undefined;
   }
 
   async lookupAccessor(accessor: string): Promise<TokenEntry | undefined> {

@@ -1,0 +1,51 @@
+// src/core/tokens — what the token backend's handlers share: the store, the caller's token
+// entry (from RequestAuth.tokenKey, set by the pipeline) and the sudo decision, which needs
+// the ACL and is therefore supplied by the core.
+import { ArcaError } from '../../lib/errors.js';
+import type { LogicalRequest, LogicalResponse } from '../../framework/logical.js';
+import type { LeaseManager } from '../leases/lease-manager.js';
+import type { TokenEntry } from './token-entry.js';
+import type { TokenAuthBlock } from './token-response.js';
+import type { TokenStore } from './token-store.js';
+
+/**
+ * A token backend response. `tokenAuth` is the final `auth` block of Vault's envelope (the
+ * token is already minted or renewed): the pipeline renders it as `auth` instead of minting
+ * a token from `LogicalResponse.auth`.
+ */
+export type TokenBackendResponse = LogicalResponse & { tokenAuth?: TokenAuthBlock };
+
+export interface TokenBackendOptions {
+  /** Whether the caller has root or sudo on the request path (default: holds the root policy). */
+  readonly isSudo?: (req: LogicalRequest) => boolean | Promise<boolean>;
+}
+
+export interface TokenBackendContext {
+  readonly store: TokenStore;
+  readonly leases: LeaseManager;
+  isSudo(req: LogicalRequest): Promise<boolean>;
+  /** The caller's live token entry; permission denied without one. */
+  caller(req: LogicalRequest): Promise<TokenEntry>;
+}
+
+export function tokenBackendContext(store: TokenStore, leases: LeaseManager, options: TokenBackendOptions): TokenBackendContext {
+  return {
+    store,
+    leases,
+    async isSudo(req) {
+      if (options.isSudo) return options.isSudo(req);
+      return req.auth?.policies.includes('root') ?? false;
+    },
+    async caller(req) {
+      const key = req.auth?.tokenKey;
+      const entry = key === undefined ? undefined : await store.lookupByKey(key, { inFlight: true });
+      if (!entry) throw new ArcaError('permission_denied', 'permission denied');
+      return entry;
+    },
+  };
+}
+
+/** Keeps only the keys whose value is defined (for exactOptionalPropertyTypes targets). */
+export function definedOnly<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
