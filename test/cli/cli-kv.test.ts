@@ -1,0 +1,90 @@
+// End-to-end: `arca kv ...` and the generic read/write/delete/list against a real dev server.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { ok, startCliWorld } from './cli-world.js';
+import type { CliWorld } from './cli-world.js';
+
+describe('arca kv (v2 at secret/)', () => {
+  let w: CliWorld;
+  before(async () => {
+    w = await startCliWorld();
+  });
+  after(() => w.close());
+
+  test('put, get, -field, -format=json, patch, -version', async () => {
+    fs.writeFileSync(`${w.home}/pw.txt`, 'from-file');
+    assert.match(ok(await w.run(['kv', 'put', 'secret/app', 'user=alice', 'password=@pw.txt'])), /version\s+1/);
+    const got = ok(await w.run(['kv', 'get', 'secret/app']));
+    assert.match(got, /== Secret Path ==\nsecret\/data\/app/);
+    assert.match(got, /=+ Metadata =+/);
+    assert.match(got, /=== Data ===\nKey {9}Value\n--- {9}-----\npassword {4}from-file\nuser {8}alice/);
+    assert.equal(ok(await w.run(['kv', 'get', '-field=user', 'secret/app'])), 'alice');
+    const json = JSON.parse(ok(await w.run(['kv', 'get', '-format=json', '-mount=secret', 'app']))) as { data: { data: Record<string, string> } };
+    assert.deepEqual(json.data.data, { user: 'alice', password: 'from-file' });
+    ok(await w.run(['kv', 'patch', 'secret/app', 'user=bob']));
+    assert.equal(ok(await w.run(['kv', 'get', '-field=user', 'secret/app'])), 'bob');
+    assert.equal(ok(await w.run(['kv', 'get', '-field=password', 'secret/app'])), 'from-file');
+    assert.equal(ok(await w.run(['kv', 'get', '-version=1', '-field=user', 'secret/app'])), 'alice');
+  });
+
+  test('check-and-set refuses a stale write (exit 2, server error on stderr)', async () => {
+    ok(await w.run(['kv', 'put', 'secret/cas', 'a=1']));
+    const r = await w.run(['kv', 'put', '-cas=0', 'secret/cas', 'a=2']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^Error writing data to secret\/data\/cas: Error making API request\.\n\nCode: 400/);
+    assert.doesNotMatch(r.err, /a=2/);
+  });
+
+  test('list, delete, undelete, destroy, rollback, metadata', async () => {
+    ok(await w.run(['kv', 'put', 'secret/dir/one', 'v=1']));
+    ok(await w.run(['kv', 'put', 'secret/dir/one', 'v=2']));
+    ok(await w.run(['kv', 'put', 'secret/dir/sub/two', 'v=1']));
+    assert.equal(ok(await w.run(['kv', 'list', 'secret/dir'])), 'Keys\n----\none\nsub/\n');
+    ok(await w.run(['kv', 'delete', 'secret/dir/one']));
+    const deleted = await w.run(['kv', 'get', 'secret/dir/one']);
+    assert.equal(deleted.code, 2);
+    ok(await w.run(['kv', 'undelete', '-versions=2', 'secret/dir/one']));
+    assert.equal(ok(await w.run(['kv', 'get', '-field=v', 'secret/dir/one'])), '2');
+    assert.match(ok(await w.run(['kv', 'rollback', '-version=1', 'secret/dir/one'])), /version\s+3/);
+    assert.equal(ok(await w.run(['kv', 'get', '-field=v', 'secret/dir/one'])), '1');
+    ok(await w.run(['kv', 'destroy', '-versions=1', 'secret/dir/one']));
+    const meta = ok(await w.run(['kv', 'metadata', 'get', 'secret/dir/one']));
+    assert.match(meta, /current_version\s+3/);
+    assert.match(meta, /=+ Version 1 =+\nKey +Value\n-+ +-+\ncreated_time +\S+\ndeletion_time +n\/a\ndestroyed +true/);
+    ok(await w.run(['kv', 'metadata', 'put', '-max-versions=2', 'secret/dir/one']));
+    assert.match(ok(await w.run(['kv', 'metadata', 'get', 'secret/dir/one'])), /max_versions\s+2/);
+    ok(await w.run(['kv', 'metadata', 'delete', 'secret/dir/one']));
+    const gone = await w.run(['kv', 'get', 'secret/dir/one']);
+    assert.equal(gone.code, 2);
+    assert.match(gone.err, /No value found at secret\/data\/dir\/one/);
+  });
+
+  test('KV v1 mounts: no data/ prefix, patch refused', async () => {
+    ok(await w.run(['secrets', 'enable', '-path=kv1', 'kv']));
+    assert.equal(ok(await w.run(['kv', 'put', 'kv1/app', 'k=v'])), 'Success! Data written to: kv1/app\n');
+    assert.match(ok(await w.run(['kv', 'get', 'kv1/app'])), /^Key {4}Value\n--- {4}-----\nk {6}v\n$/);
+    assert.equal((await w.run(['kv', 'patch', 'kv1/app', 'k=x'])).code, 2);
+    assert.equal(ok(await w.run(['kv', 'list', 'kv1'])), 'Keys\n----\napp\n');
+  });
+
+  test('generic read/write/delete/list', async () => {
+    assert.equal(ok(await w.run(['write', 'kv1/gen', 'a=1'])), 'Success! Data written to: kv1/gen\n');
+    assert.match(ok(await w.run(['read', 'kv1/gen'])), /a {6}1/);
+    assert.equal(ok(await w.run(['read', '-field=a', 'kv1/gen'])), '1');
+    assert.match(ok(await w.run(['list', 'kv1/'])), /gen/);
+    ok(await w.run(['delete', 'kv1/gen']));
+    const r = await w.run(['read', 'kv1/gen']);
+    assert.equal(r.code, 2);
+    assert.equal(r.err, 'No value found at kv1/gen\n');
+    assert.equal((await w.run(['write', 'kv1/gen'])).code, 2);
+  });
+
+  test('a token without access gets permission denied, exit 2', async () => {
+    const token = ok(await w.run(['token', 'create', '-policy=default', '-field=token']));
+    const r = await w.run(['kv', 'get', 'secret/app'], { env: { ARCA_TOKEN: token } });
+    assert.equal(r.code, 2);
+    assert.match(r.err, /permission denied|403/);
+    assert.doesNotMatch(r.err, new RegExp(token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  });
+});
