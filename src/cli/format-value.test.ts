@@ -37,3 +37,15 @@ test('section banners are padded with equal signs like Vault', () => {
   assert.equal(padEqualSigns('Secret Path', 'secret/data/creds'.length), '== Secret Path ==');
   assert.equal(padEqualSigns('Secret Path', 'secret/data/foo'.length), '= Secret Path =');
 });
+
+test('secret tables print TTL-like fields as durations (Vault OutputSecret)', async () => {
+  const { secretRows } = await import('./output.js');
+  const { rows } = secretRows({ data: { ttl: 3600, creation_ttl: 2764800, period: 0, num_uses: 0, policies: ['root'] } });
+  assert.deepEqual(rows, [
+    ['creation_ttl', '768h'],
+    ['num_uses', '0'],
+    ['period', '0s'],
+    ['policies', '[root]'],
+    ['ttl', '1h'],
+  ]);
+});

@@ -151,6 +151,16 @@ export function secretRows(record: JsonRecord): { rows: Row[]; fields: JsonRecor
     add('wrapping_token_creation_path:', wrap['creation_path'], formatValue(wrap['creation_path']));
   }
   const data = asRecord(record['data']) ?? {};
-  for (const k of Object.keys(data).sort()) add(k, data[k], formatValue(data[k]));
+  for (const k of Object.keys(data).sort()) add(k, data[k], looksLikeTtl(k) ? ttlValue(data[k]) : formatValue(data[k]));
   return { rows, fields };
+}
+
+/** Vault's OutputSecret prints fields that look like TTLs (ttl, *_ttl, period, *_period) as durations. */
+function looksLikeTtl(key: string): boolean {
+  return key === 'ttl' || key.endsWith('_ttl') || key === 'period' || key.endsWith('_period');
+}
+
+function ttlValue(value: unknown): string {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+  return n === undefined ? formatValue(value) : humanDuration(n);
 }
