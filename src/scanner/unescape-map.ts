@@ -19,7 +19,7 @@ export function unescapeView(source: string): UnescapedView {
   const out: string[] = [];
   const map = new Int32Array(source.length + 1);
   let n = 0;
-  const joiner = /^"\s*,\s*"/y;
+  const joiner = /"\s*,\s*"/y;
   for (let i = 0; i < source.length; i++) {
     const ch = source[i] as string;
     if (ch === '\\' && i + 1 < source.length) {
