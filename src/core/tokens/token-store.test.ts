@@ -203,3 +203,15 @@ test('lookup data and request auth follow Vault', async () => {
   assert.equal(auth.tokenKey, t.entry.id);
   assert.equal(auth.ttl, 3500);
 });
+
+test('createForLogin mints an orphan from ResponseAuth within the mount limits', async () => {
+  const { tokens } = world();
+  const created = await tokens.createForLogin(
+    { policies: ['Dev', 'dev'], displayName: 'userpass-alice', metadata: { username: 'alice' }, ttl: 9999, maxTtl: 600, period: 0, explicitMaxTtl: 0, numUses: 0, renewable: true, boundCidrs: [] },
+    { path: 'auth/userpass/login/alice', mountConfig: { defaultLeaseTtl: 300, maxLeaseTtl: 3600 } },
+  );
+  assert.deepEqual(created.entry.policies, ['default', 'dev']);
+  assert.equal(created.entry.ttl, 600);
+  assert.equal(created.entry.orphan, true);
+  assert.equal((await tokens.lookup(created.token))?.path, 'auth/userpass/login/alice');
+});
