@@ -21,7 +21,7 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export interface ArcaErrorOptions {
   /** Extra messages after the first (Vault returns several for some validation failures). */
   readonly more?: readonly string[];
-  /** A response body to send alongside the errors (e.g. KV v2 metadata of a deleted version). */
+  /** The `data` of a response envelope sent with the error status (e.g. KV v2's deleted version: 404 with its metadata). */
   readonly data?: Record<string, unknown>;
   readonly cause?: unknown;
 }

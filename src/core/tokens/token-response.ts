@@ -80,7 +80,8 @@ export function authBlock(entry: TokenEntry, token: string, now: number): TokenA
     policies: [...entry.policies],
     token_policies: [...entry.policies],
     metadata: Object.keys(entry.meta).length > 0 ? { ...entry.meta } : null,
-    lease_duration: ttlLeft(entry, now),
+    // Rounded, not floored: at creation the full TTL is granted, whatever ms have passed.
+    lease_duration: entry.expireTime === 0 ? 0 : Math.max(0, Math.round((entry.expireTime - now) / 1000)),
     renewable: entry.renewable && entry.expireTime > 0,
     entity_id: entry.entityId,
     token_type: 'service',

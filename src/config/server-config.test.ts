@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildConfig, loadServerConfig } from './server-config.js';
+
+test('defaults: sqlite in ./arca-data, key-file seal, 127.0.0.1:8200', () => {
+  const c = buildConfig({}, {}, '/srv');
+  assert.equal(c.dataDir, '/srv/arca-data');
+  assert.deepEqual(c.storage, { type: 'sqlite', path: '/srv/arca-data/arca.db' });
+  assert.deepEqual(c.seal, { type: 'keyfile', path: '/srv/arca-data/unseal.key' });
+  assert.equal(c.listener.address, '127.0.0.1:8200');
+  assert.equal(c.listener.tlsDisable, true);
+});
+
+test('environment overrides the file', () => {
+  const c = buildConfig({ storage: { type: 'inmem' }, log_level: 'warn' }, { ARCA_DATA_DIR: '/d', ARCA_STORAGE: 'postgres', ARCA_POSTGRES_URL: 'postgres://x@h/db' }, '/srv');
+  assert.equal(c.dataDir, '/d');
+  assert.deepEqual(c.storage, { type: 'postgres', connectionUrl: 'postgres://x@h/db' });
+  assert.equal(c.logLevel, 'warn');
+});
+
+test('unknown keys and wrong types are errors naming the key', () => {
+  assert.throws(() => buildConfig({ listner: {} }, {}, '/'), /unknown key "listner"/);
+  assert.throws(() => buildConfig({ listener: { adress: 'x' } }, {}, '/'), /unknown key "adress" in listener/);
+  assert.throws(() => buildConfig({ storage: { type: 'mysql' } }, {}, '/'), /storage.type/);
+  assert.throws(() => buildConfig({ listener: { tls_cert_file: 'a' } }, {}, '/'), /both tls_cert_file and tls_key_file/);
+  assert.throws(() => buildConfig({ max_lease_ttl: 'forever' }, {}, '/'), /max_lease_ttl/);
+});
+
+test('reads YAML and JSON files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arca-'));
+  writeFileSync(join(dir, 'c.yaml'), 'listener:\n  address: "0.0.0.0:9200"\naudit:\n  - type: file\n    options: { file_path: stdout }\n');
+  writeFileSync(join(dir, 'c.json'), '{"storage":{"type":"inmem"}}');
+  const y = loadServerConfig({ file: 'c.yaml', env: {}, cwd: dir });
+  assert.equal(y.listener.address, '0.0.0.0:9200');
+  assert.deepEqual(y.audit, [{ type: 'file', path: 'file/', options: { file_path: 'stdout' } }]);
+  assert.deepEqual(loadServerConfig({ file: 'c.json', env: {}, cwd: dir }).storage, { type: 'inmem' });
+  assert.throws(() => loadServerConfig({ file: 'missing.yaml', env: {}, cwd: dir }), /cannot read config file/);
+});

@@ -1,0 +1,90 @@
+// src/core — builds the audit entries for one request and its response from the logical
+// request and the final answer. Values are passed raw: each audit device HMACs every string
+// that could be secret (src/audit/hash-audit-entry.ts) before anything is written.
+import { formatAuditTime } from '../audit/audit-entry.js';
+import type { AuditAuth, AuditEntry, AuditRequest } from '../audit/audit-entry.js';
+import type { LogicalRequest } from '../framework/logical.js';
+import type { CoreResponse } from './core-response.js';
+
+function auditAuth(req: LogicalRequest): AuditAuth | undefined {
+  const a = req.auth;
+  if (!a) return undefined;
+  return {
+    client_token: req.clientToken,
+    accessor: a.accessor,
+    display_name: a.displayName,
+    policies: a.policies,
+    token_policies: a.tokenPolicies,
+    metadata: a.metadata,
+    entity_id: a.entityId,
+    token_type: a.tokenType,
+    token_ttl: a.ttl,
+  };
+}
+
+function auditRequest(req: LogicalRequest): AuditRequest {
+  return {
+    id: req.id,
+    operation: req.operation,
+    path: req.path,
+    mount_point: req.mountPoint,
+    mount_type: req.mountType,
+    mount_accessor: req.mountAccessor,
+    client_token: req.clientToken,
+    client_token_accessor: req.auth?.accessor ?? '',
+    remote_address: req.remoteAddress,
+    data: req.data,
+    ...(req.wrapTtl > 0 ? { wrap_ttl: req.wrapTtl } : {}),
+  };
+}
+
+export function requestRecord(req: LogicalRequest, now: number, error?: string): AuditEntry {
+  const auth = auditAuth(req);
+  return {
+    type: 'request',
+    time: formatAuditTime(now),
+    ...(auth ? { auth } : {}),
+    request: auditRequest(req),
+    ...(error ? { error } : {}),
+  };
+}
+
+export function responseRecord(req: LogicalRequest, now: number, res: CoreResponse | undefined, error?: string, status?: number): AuditEntry {
+  const auth = auditAuth(req);
+  const response = res
+    ? {
+        ...(status !== undefined ? { status } : {}),
+        mount_type: req.mountType,
+        ...(res.data !== undefined ? { data: res.data } : {}),
+        ...(res.leaseId ? { secret: { lease_id: res.leaseId } } : {}),
+        ...(res.auth
+          ? {
+              auth: {
+                client_token: res.auth.client_token,
+                accessor: res.auth.accessor,
+                display_name: '',
+                policies: res.auth.policies,
+                token_policies: res.auth.token_policies,
+                metadata: res.auth.metadata,
+                entity_id: res.auth.entity_id,
+                token_type: res.auth.token_type,
+                lease_duration: res.auth.lease_duration,
+                renewable: res.auth.renewable,
+              },
+            }
+          : {}),
+        ...(res.wrapInfo ? { wrap_info: res.wrapInfo } : {}),
+        ...(res.warnings ? { warnings: res.warnings } : {}),
+      }
+    : status !== undefined
+      ? { status }
+      : undefined;
+  return {
+    type: 'response',
+    time: formatAuditTime(now),
+    ...(auth ? { auth } : {}),
+    request: auditRequest(req),
+    ...(response ? { response } : {}),
+    ...(error ? { error } : {}),
+  };
+}

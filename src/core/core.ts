@@ -1,0 +1,201 @@
+// src/core — the heart of the server: owns the barrier-backed subsystems (mounts, policies,
+// tokens, leases, audit) and runs every request through one pipeline:
+//   seal gate → route → token lookup → create/update by existence → ACL (+sudo) →
+//   num_uses → audit(request) → backend handler → lease / token minting → audit(response).
+// Authorisation, audit and leases live here and never in an engine. Subsystems are built
+// on unseal and dropped on seal; nothing authoritative lives only in memory.
+import { ArcaError, forbidden, isArcaError } from '../lib/errors.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Physical } from '../storage/storage.js';
+import { StorageView } from '../storage/storage-view.js';
+import type { SecurityBarrier } from '../barrier/security-barrier.js';
+import type { BackendFactory, MountConfig } from '../framework/backend.js';
+import { BackendHandler } from '../framework/backend-handler.js';
+import type { LogicalRequest, LogicalResponse } from '../framework/logical.js';
+import { AuditBroker } from '../audit/audit-broker.js';
+import { Router } from './router/router.js';
+import type { MountedBackend } from './router/router.js';
+import { MountManager } from './router/mount-manager.js';
+import type { BackendRegistry } from './router/backend-registry.js';
+import { newMountEntry } from './router/mount-entry.js';
+import type { MountEntry } from './router/mount-entry.js';
+import { PolicyStore } from './policies/policy-store.js';
+import { LeaseManager } from './leases/lease-manager.js';
+import { TokenStore } from './tokens/token-store.js';
+import type { CoreResponse } from './core-response.js';
+import { requestRecord, responseRecord } from './audit-records.js';
+import { AuditTable } from './audit-table.js';
+import { CoreRevoker } from './core-revoker.js';
+import { finishResponse } from './finish-response.js';
+import type { CoreMetrics } from './core-metrics.js';
+
+export interface CoreDeps {
+  readonly physical: Physical;
+  readonly barrier: SecurityBarrier;
+  readonly registry: BackendRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly defaults: MountConfig;
+  readonly reapIntervalMs: number;
+  /** Mounts created on first start (cubbyhole/, auth/token/, and secret/ in dev mode). */
+  readonly builtinMounts: () => MountEntry[];
+  /** The sys/ backend; routable even while sealed (seal-status, unseal, health). */
+  readonly systemBackend: BackendFactory;
+  readonly metrics?: CoreMetrics;
+  readonly auditTimeoutMs?: number;
+}
+
+/** Paths served while sealed (the sys backend answers them without a token). */
+const SEALED_PATHS = new Set(['sys/seal-status', 'sys/health', 'sys/init', 'sys/unseal', 'sys/leader']);
+
+export class Core {
+  readonly deps: CoreDeps;
+  readonly router = new Router();
+  readonly audit: AuditBroker;
+  mounts!: MountManager;
+  policies!: PolicyStore;
+  tokens!: TokenStore;
+  leases!: LeaseManager;
+  auditTable!: AuditTable;
+  private active = false;
+
+  constructor(deps: CoreDeps) {
+    this.deps = deps;
+    this.audit = new AuditBroker({ timeoutMs: deps.auditTimeoutMs ?? 5000, clock: deps.clock, logger: deps.logger });
+    this.mountSystem();
+  }
+
+  /** sys/ stays mounted while sealed; its storage is the barrier, which refuses while sealed. */
+  private mountSystem(): void {
+    const entry = newMountEntry({ table: 'mounts', path: 'sys', type: 'system', description: 'system endpoints used for control, policy and debugging', builtin: true });
+    const env = {
+      storage: new StorageView(this.deps.barrier, 'sys/'),
+      clock: this.deps.clock,
+      logger: this.deps.logger.child({ mount: 'sys/' }),
+      options: {},
+      mountPoint: 'sys/',
+      mountAccessor: entry.accessor,
+      config: () => this.deps.defaults,
+    };
+    this.router.add({ entry, handler: new BackendHandler(this.deps.systemBackend(env), env) });
+  }
+
+  get barrier(): SecurityBarrier {
+    return this.deps.barrier;
+  }
+
+  get sealed(): boolean {
+    return !this.active;
+  }
+
+  /** Builds every subsystem on an unsealed barrier. Called by the seal controller. */
+  async postUnseal(): Promise<void> {
+    const { barrier, clock, logger } = this.deps;
+    const sys = new StorageView(barrier, '');
+    this.policies = new PolicyStore(sys);
+    await this.policies.load();
+    const revoker = new CoreRevoker(this);
+    this.leases = new LeaseManager({ storage: sys, clock, revoker, logger: logger.child({ subsystem: 'leases' }) });
+    this.tokens = new TokenStore({
+      storage: sys,
+      clock,
+      leases: this.leases,
+      onRevoked: (tokenKey) => this.onTokenRevoked(tokenKey),
+    });
+    this.mounts = new MountManager({ storage: barrier, registry: this.deps.registry, router: this.router, clock, logger, defaults: this.deps.defaults });
+    await this.mounts.load(this.deps.builtinMounts());
+    this.auditTable = new AuditTable(sys, this.audit);
+    await this.auditTable.load();
+    this.leases.start(this.deps.reapIntervalMs);
+    this.active = true;
+  }
+
+  /** Drops every subsystem and seals the barrier. */
+  async preSeal(): Promise<void> {
+    this.active = false;
+    this.leases?.stop();
+    await this.audit.close().catch(() => undefined);
+    await this.mounts?.teardown();
+    this.policies?.invalidate();
+    this.mountSystem();
+  }
+
+  async handle(req: LogicalRequest): Promise<CoreResponse | undefined> {
+    if (!this.active && !SEALED_PATHS.has(req.path)) throw new ArcaError('sealed', 'Vault is sealed');
+    const match = this.router.route(req.path);
+    if (!match) throw new ArcaError('not_found', `no handler for route ${JSON.stringify(req.path)}. route entry not found.`);
+    const { mount, prefix, relativePath } = match;
+    req.mountPoint = prefix;
+    req.relativePath = relativePath;
+    req.mountType = mount.entry.type;
+    req.mountAccessor = mount.entry.accessor;
+    const path = mount.handler.match(relativePath);
+    const unauthenticated = path?.spec.unauthenticated === true;
+
+    // While sealed only unauthenticated sys paths get here and there is no token store.
+    let exhausted = false;
+    if (this.active && (!unauthenticated || req.clientToken !== '')) exhausted = await this.authorize(req, unauthenticated, path?.spec.sudo === true);
+    try {
+      return await this.dispatch(req, mount);
+    } finally {
+      // A token whose last use this was is revoked once its request is answered.
+      if (exhausted && req.auth) await this.tokens.revokeByKey(req.auth.tokenKey).catch(() => undefined);
+    }
+  }
+
+  private async dispatch(req: LogicalRequest, mount: MountedBackend): Promise<CoreResponse | undefined> {
+    const started = performance.now();
+    await this.audit.logRequest(requestRecord(req, this.deps.clock.now()));
+    let res: LogicalResponse | undefined;
+    try {
+      res = await mount.handler.handle(req);
+    } catch (err) {
+      const message = isArcaError(err) ? err.errors.join('; ') : 'internal error';
+      await this.audit.logResponse(responseRecord(req, this.deps.clock.now(), undefined, message, isArcaError(err) ? err.status : 500));
+      throw err;
+    } finally {
+      this.deps.metrics?.observeHandler(mount.entry.type, performance.now() - started);
+    }
+    const out = await finishResponse(this, req, mount.entry, res);
+    await this.audit.logResponse(responseRecord(req, this.deps.clock.now(), out));
+    return out;
+  }
+
+  /**
+   * Resolves the caller's token, decides create vs update, checks the ACL and counts one
+   * use. Returns true when that use exhausted the token.
+   */
+  private async authorize(req: LogicalRequest, unauthenticated: boolean, sudo: boolean): Promise<boolean> {
+    const entry = req.clientToken === '' ? undefined : await this.tokens.lookup(req.clientToken);
+    if (!entry) {
+      if (unauthenticated) return false;
+      throw forbidden();
+    }
+    req.auth = this.tokens.toRequestAuth(entry);
+    if (unauthenticated) return false;
+    if (req.operation === 'update') {
+      const exists = await this.router.route(req.path)?.mount.handler.exists(req);
+      if (exists === false) req.operation = 'create';
+    }
+    const acl = await this.policies.acl(entry.policies);
+    const verdict = acl.check({ path: req.path, operation: req.operation, data: req.data });
+    if (!verdict.allowed || (sudo && !verdict.rootPrivs)) throw forbidden();
+    const use = await this.tokens.use(entry);
+    if (!use) throw forbidden();
+    return use.exhausted;
+  }
+
+  /** Lets every mounted backend drop per-token state (cubbyhole). */
+  private async onTokenRevoked(tokenKey: string): Promise<void> {
+    for (const m of this.router.all()) await m.handler.backend.onTokenRevoked?.(tokenKey);
+  }
+
+  /** Revokes a mount's leases before it is removed. */
+  async unmount(table: 'mounts' | 'auth', path: string): Promise<void> {
+    await this.mounts.unmount(table, path, async (entry) => {
+      const prefix = entry.table === 'auth' ? `auth/${entry.path}` : entry.path;
+      await this.leases.revokePrefix(prefix, { force: true });
+    });
+  }
+}

@@ -1,0 +1,104 @@
+// src/core/policies — stored ACL policies (sys/policy/<name>, above the barrier) and a
+// cache of compiled ACLs keyed by the sorted set of policy names a token carries. The cache
+// is what keeps authorisation off the storage path for every request; any policy write or
+// delete clears it. `root` is built in and never stored; `default` is created on first start.
+import { ArcaError } from '../../lib/errors.js';
+import type { Storage } from '../../storage/storage.js';
+import { parsePolicy } from '../../policy/parse-policy.js';
+import type { Policy } from '../../policy/policy.js';
+import { compileAcl } from '../../policy/compile-acl.js';
+import type { Acl } from '../../policy/acl.js';
+import { rootAcl } from '../../policy/root-acl.js';
+import { defaultPolicyText } from '../../policy/default-policy.js';
+
+interface StoredPolicy {
+  readonly name: string;
+  readonly policy: string;
+}
+
+const PREFIX = 'sys/policy/';
+const NAME_RE = /^[a-z0-9][a-z0-9_.@+-]{0,127}$/;
+const MAX_CACHED_ACLS = 4096;
+
+export class PolicyStore {
+  private readonly storage: Storage;
+  private readonly parsed = new Map<string, Policy | null>();
+  private readonly acls = new Map<string, Acl>();
+  private readonly root = rootAcl();
+
+  constructor(storage: Storage) {
+    this.storage = storage;
+  }
+
+  async load(): Promise<void> {
+    this.invalidate();
+    if (!(await this.storage.get(PREFIX + 'default'))) await this.write('default', defaultPolicyText);
+  }
+
+  static normalizeName(name: string): string {
+    const n = name.trim().toLowerCase();
+    if (!NAME_RE.test(n)) throw new ArcaError('invalid_request', `invalid policy name ${JSON.stringify(name.slice(0, 130))}`);
+    return n;
+  }
+
+  async list(): Promise<string[]> {
+    const names = await this.storage.list(PREFIX);
+    return [...names.filter((n) => !n.endsWith('/')), 'root'].sort();
+  }
+
+  /** The stored text, or undefined. `root` has no text. */
+  async read(name: string): Promise<string | undefined> {
+    const n = PolicyStore.normalizeName(name);
+    if (n === 'root') return '';
+    const raw = await this.storage.get(PREFIX + n);
+    return raw ? (JSON.parse(Buffer.from(raw).toString('utf8')) as StoredPolicy).policy : undefined;
+  }
+
+  async write(name: string, text: string): Promise<void> {
+    const n = PolicyStore.normalizeName(name);
+    if (n === 'root') throw new ArcaError('invalid_request', 'cannot update "root" policy');
+    parsePolicy(n, text); // throws a 400 with line/column on a syntax error
+    const stored: StoredPolicy = { name: n, policy: text };
+    await this.storage.put(PREFIX + n, Buffer.from(JSON.stringify(stored)));
+    this.invalidate();
+  }
+
+  async delete(name: string): Promise<void> {
+    const n = PolicyStore.normalizeName(name);
+    if (n === 'root' || n === 'default') throw new ArcaError('invalid_request', `cannot delete "${n}" policy`);
+    await this.storage.delete(PREFIX + n);
+    this.invalidate();
+  }
+
+  /** The compiled ACL for a set of policy names; unknown names contribute nothing. */
+  async acl(names: readonly string[]): Promise<Acl> {
+    if (names.includes('root')) return this.root;
+    const key = [...new Set(names)].sort().join('\n');
+    const cached = this.acls.get(key);
+    if (cached) return cached;
+    const policies: Policy[] = [];
+    for (const name of key.split('\n')) {
+      if (name === '') continue;
+      const p = await this.policy(name);
+      if (p) policies.push(p);
+    }
+    const acl = compileAcl(policies);
+    if (this.acls.size >= MAX_CACHED_ACLS) this.acls.clear();
+    this.acls.set(key, acl);
+    return acl;
+  }
+
+  /** Drops every cached policy and ACL (after a write here or on another node). */
+  invalidate(): void {
+    this.parsed.clear();
+    this.acls.clear();
+  }
+
+  private async policy(name: string): Promise<Policy | undefined> {
+    if (this.parsed.has(name)) return this.parsed.get(name) ?? undefined;
+    const text = await this.read(name).catch(() => undefined);
+    const p = text === undefined ? null : parsePolicy(name, text);
+    this.parsed.set(name, p);
+    return p ?? undefined;
+  }
+}

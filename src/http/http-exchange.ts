@@ -1,0 +1,20 @@
+// src/http — one HTTP exchange as plain data, independent of node:http, so the same
+// handler serves the real listener, the LIST-method fallback and in-process tests.
+
+export interface HttpInput {
+  readonly method: string;
+  /** Path and query as received, e.g. "/v1/secret/data/a?version=2". */
+  readonly url: string;
+  /** Lower-cased header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+  readonly remoteAddress: string;
+  /** The verified TLS client certificate, when the listener asked for one. */
+  readonly peerCertificate?: unknown;
+}
+
+export interface HttpOutput {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | Uint8Array;
+}

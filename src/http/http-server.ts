@@ -1,0 +1,194 @@
+// src/http — the listener: node:http or node:https (TLS from config, optional client
+// certificates), request bodies bounded by maxRequestSize (413 past it), and Vault's LIST
+// verb. Node's HTTP parser rejects unknown methods, so a LIST request surfaces as a
+// clientError with the raw bytes; it is parsed here, answered through the same handler and
+// the connection is closed (clients reconnect transparently).
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { Logger } from '../lib/logger.js';
+import type { ApiHandler } from './api-handler.js';
+import type { HttpInput, HttpOutput } from './http-exchange.js';
+import { renderError } from './render-response.js';
+import { ArcaError } from '../lib/errors.js';
+import { parseListRequest } from './parse-list-request.js';
+
+export interface TlsOptions {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+  /** CA bundle for client certificates; when set, the listener asks for (but does not require) one. */
+  readonly clientCa?: string | Buffer;
+}
+
+export interface HttpServerOptions {
+  /** "host:port"; port 0 picks a free port. */
+  readonly address: string;
+  readonly tls?: TlsOptions | undefined;
+  readonly maxRequestSize: number;
+  readonly handler: ApiHandler;
+  readonly logger: Logger;
+}
+
+export interface RunningHttpServer {
+  /** The URL clients use, e.g. "http://127.0.0.1:8200". */
+  readonly url: string;
+  readonly server: http.Server;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const { host, port } = splitAddress(options.address);
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    void serve(options, req, res);
+  };
+  const server = options.tls
+    ? https.createServer(
+        {
+          cert: options.tls.cert,
+          key: options.tls.key,
+          ...(options.tls.clientCa ? { ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+        },
+        onRequest,
+      )
+    : http.createServer(onRequest);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 300_000;
+  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
+    onClientError(options, err, socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address() as AddressInfo;
+  const shownHost = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  const url = `${options.tls ? 'https' : 'http'}://${shownHost}:${bound.port}`;
+  return {
+    url,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(options: HttpServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  let out: HttpOutput;
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > options.maxRequestSize) {
+    out = renderError(tooLarge(options.maxRequestSize));
+    res.setHeader('connection', 'close');
+    send(res, out);
+    req.resume();
+    return;
+  }
+  const body = await readBody(req, options.maxRequestSize);
+  if (body === 'too-large') {
+    res.setHeader('connection', 'close');
+    send(res, renderError(tooLarge(options.maxRequestSize)));
+    return;
+  }
+  if (body === 'aborted') return;
+  const socket = req.socket as TLSSocket;
+  const peer = typeof socket.getPeerCertificate === 'function' && socket.authorized ? socket.getPeerCertificate(true) : undefined;
+  const input: HttpInput = {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    headers: flatHeaders(req.headers),
+    body,
+    remoteAddress: req.socket.remoteAddress ?? '',
+    ...(peer ? { peerCertificate: peer } : {}),
+  };
+  out = await options.handler(input);
+  send(res, out);
+}
+
+function tooLarge(limit: number): ArcaError {
+  return new ArcaError('payload_too_large', `http: request body too large (the limit is ${limit} bytes)`);
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        chunks.length = 0;
+        resolve('too-large');
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!done) resolve(Buffer.concat(chunks, size));
+      done = true;
+    });
+    req.on('error', () => {
+      if (!done) resolve('aborted');
+      done = true;
+    });
+  });
+}
+
+function send(res: http.ServerResponse, out: HttpOutput): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(out.status, out.headers);
+  res.end(out.body);
+}
+
+function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+function onClientError(options: HttpServerOptions, err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const raw = err.rawPacket;
+  // On a kept-alive connection the LIST may follow other requests in the same packet; the
+  // parser stopped inside its method token, so the request starts at the last "LIST " there.
+  const bytesParsed = (err as { bytesParsed?: unknown }).bytesParsed;
+  const failedAt = typeof bytesParsed === 'number' ? bytesParsed : 0;
+  const start = raw ? raw.lastIndexOf('LIST ', failedAt) : -1;
+  if (err.code === 'HPE_INVALID_METHOD' && raw && start !== -1 && (start === 0 || raw.subarray(start - 2, start).toString('latin1') === '\r\n')) {
+    const parsed = parseListRequest(raw.subarray(start), socket.remoteAddress ?? '');
+    if (parsed) {
+      void options.handler(parsed).then((out) => writeRaw(socket, out));
+      return;
+    }
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  writeRaw(socket, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errors: ['malformed HTTP request'] }) });
+}
+
+/** Answers on a socket whose HTTP parser has failed, then closes it. */
+function writeRaw(socket: Socket, out: HttpOutput): void {
+  const body = typeof out.body === 'string' ? Buffer.from(out.body) : Buffer.from(out.body);
+  const lines = [`HTTP/1.1 ${out.status} ${http.STATUS_CODES[out.status] ?? ''}`];
+  for (const [k, v] of Object.entries(out.headers)) lines.push(`${k}: ${v}`);
+  lines.push(`content-length: ${body.length}`, 'connection: close', '', '');
+  socket.end(Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]));
+}
+
+function splitAddress(address: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(address.trim());
+  if (!m) throw new ArcaError('invalid_request', `invalid listen address ${JSON.stringify(address)}: expected host:port`);
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port: Number(m[3]) };
+}

@@ -1,0 +1,51 @@
+// src/http — the one place Vault's JSON envelope and error body are produced.
+// Success: {request_id, lease_id, renewable, lease_duration, data, wrap_info, warnings,
+// auth, mount_type}; an empty success is 204. Errors: {"errors":[...]} with the status
+// from ERROR_STATUS. Every answer carries Cache-Control: no-store.
+import { ArcaError, isArcaError } from '../lib/errors.js';
+import type { CoreResponse } from '../core/core-response.js';
+import type { HttpOutput } from './http-exchange.js';
+
+const BASE_HEADERS = { 'cache-control': 'no-store' } as const;
+const JSON_HEADERS = { ...BASE_HEADERS, 'content-type': 'application/json' } as const;
+
+export function renderSuccess(requestId: string, res: CoreResponse | undefined): HttpOutput {
+  if (res?.raw) {
+    return { status: res.status ?? 200, headers: { ...BASE_HEADERS, 'content-type': res.raw.contentType }, body: res.raw.body };
+  }
+  const empty = !res || (res.data === undefined && !res.auth && !res.wrapInfo && (res.warnings?.length ?? 0) === 0);
+  if (empty) {
+    if (res?.status !== undefined && res.status !== 204) return { status: res.status, headers: JSON_HEADERS, body: '' };
+    return { status: 204, headers: BASE_HEADERS, body: '' };
+  }
+  const envelope = {
+    ...emptyEnvelope(requestId),
+    lease_id: res.leaseId ?? '',
+    renewable: res.renewable ?? false,
+    lease_duration: res.leaseDuration ?? 0,
+    data: res.wrapInfo ? null : (res.data ?? null),
+    wrap_info: res.wrapInfo ?? null,
+    warnings: res.warnings && res.warnings.length > 0 ? res.warnings : null,
+    auth: res.wrapInfo ? null : (res.auth ?? null),
+    mount_type: res.mountType ?? '',
+  };
+  return { status: res.status ?? 200, headers: JSON_HEADERS, body: JSON.stringify(envelope) };
+}
+
+/**
+ * Renders any thrown value; unexpected errors become a generic 500 with no detail. An error
+ * that carries `data` (KV v2's deleted version) is answered as Vault does: the full envelope
+ * with that data and the error's status, and `errors` only when there is a message.
+ */
+export function renderError(err: unknown, requestId = ''): HttpOutput {
+  const e = isArcaError(err) ? err : new ArcaError('internal', 'internal error');
+  if (e.data) {
+    const envelope = { ...emptyEnvelope(requestId), data: e.data, ...(e.errors.length > 0 ? { errors: e.errors } : {}) };
+    return { status: e.status, headers: JSON_HEADERS, body: JSON.stringify(envelope) };
+  }
+  return { status: e.status, headers: JSON_HEADERS, body: JSON.stringify({ errors: e.errors }) };
+}
+
+function emptyEnvelope(requestId: string): Record<string, unknown> {
+  return { request_id: requestId, lease_id: '', renewable: false, lease_duration: 0, data: null, wrap_info: null, warnings: null, auth: null, mount_type: '' };
+}

@@ -1,0 +1,13 @@
+// src/main — registers the backends this build ships. A duplicate id fails here, at start.
+import type { BackendRegistry } from '../core/router/backend-registry.js';
+import type { Core } from '../core/core.js';
+import { createKvBackend } from '../engines/kv/kv-backend.js';
+import { createCubbyholeBackend } from '../engines/cubbyhole/cubbyhole-backend.js';
+import { createTokenBackend } from '../core/tokens/token-backend.js';
+
+export function registerBuiltinBackends(registry: BackendRegistry, core: () => Core): void {
+  registry.register({ id: 'secrets.kv', type: 'kv', table: 'mounts', factory: createKvBackend });
+  registry.register({ id: 'secrets.cubbyhole', type: 'cubbyhole', table: 'mounts', factory: createCubbyholeBackend });
+  registry.register({ id: 'auth.token', type: 'token', table: 'auth', factory: () => createTokenBackend(core().tokens, core().leases) });
+  // sys/ is not registered: the core mounts it itself (it must answer while sealed).
+}

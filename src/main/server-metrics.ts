@@ -1,0 +1,88 @@
+// src/main — Prometheus metrics (prom-client) for sys/metrics?format=prometheus: HTTP
+// requests, handler time per mount type, audit device results and barrier encryptions.
+// Values come from counters updated on the request path or read from subsystems at
+// scrape time (collect callbacks), so scraping costs nothing between scrapes.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ApiObserver } from '../http/api-handler.js';
+import type { CoreMetrics } from '../core/core-metrics.js';
+import type { Core } from '../core/core.js';
+
+export class ServerMetrics implements ApiObserver, CoreMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'code'>;
+  private readonly duration: Histogram<'method'>;
+  private readonly handler: Histogram<'mount_type'>;
+
+  constructor(core: () => Core | undefined) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'arca_process_' });
+    this.requests = new Counter({ name: 'arca_http_requests_total', help: 'HTTP requests by method and status code', labelNames: ['method', 'code'], registers: [this.registry] });
+    this.duration = new Histogram({
+      name: 'arca_http_request_duration_seconds',
+      help: 'Time from request parsed to response ready',
+      labelNames: ['method'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [this.registry],
+    });
+    this.handler = new Histogram({
+      name: 'arca_handler_duration_seconds',
+      help: 'Time spent in the backend handler, by mount type',
+      labelNames: ['mount_type'],
+      buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 1],
+      registers: [this.registry],
+    });
+    const auditGauge = (name: string, help: string, pick: (s: ReturnType<Core['audit']['stats']>) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const c = core();
+          if (c) this.set(pick(c.audit.stats()));
+        },
+      });
+    };
+    auditGauge('arca_audit_records_written_total', 'Audit records written by any device', (s) => s.written);
+    auditGauge('arca_audit_write_failures_total', 'Audit device writes that failed', (s) => s.failed);
+    auditGauge('arca_audit_write_timeouts_total', 'Audit device writes cut off by the timeout', (s) => s.timedOut);
+    auditGauge('arca_audit_last_write_latency_ms', 'Latency of the last audit write', (s) => s.lastLatencyMs);
+    new Gauge({
+      name: 'arca_barrier_encryptions_total',
+      help: 'Values encrypted by the barrier with the current key term',
+      registers: [this.registry],
+      collect() {
+        const c = core();
+        if (c && !c.sealed) this.set(c.barrier.keyStatus().encryptions);
+      },
+    });
+    new Gauge({
+      name: 'arca_barrier_key_term',
+      help: 'Current barrier keyring term',
+      registers: [this.registry],
+      collect() {
+        const c = core();
+        if (c && !c.sealed) this.set(c.barrier.keyStatus().term);
+      },
+    });
+    new Gauge({
+      name: 'arca_core_unsealed',
+      help: '1 when the node is unsealed',
+      registers: [this.registry],
+      collect() {
+        this.set(core()?.sealed === false ? 1 : 0);
+      },
+    });
+  }
+
+  observe(sample: { method: string; status: number; durationMs: number }): void {
+    this.requests.inc({ method: sample.method, code: String(sample.status) });
+    this.duration.observe({ method: sample.method }, sample.durationMs / 1000);
+  }
+
+  observeHandler(mountType: string, ms: number): void {
+    this.handler.observe({ mount_type: mountType }, ms / 1000);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,90 @@
+// src/sys — lease endpoints: sys/leases/{lookup,renew,revoke,revoke-prefix,revoke-force,tidy}
+// and the legacy sys/{renew,revoke,revoke-prefix,revoke-force} that older clients (node-vault)
+// still call.
+import { definePath } from '../framework/path-spec.js';
+import type { AnyPathSpec } from '../framework/path-spec.js';
+import { field } from '../framework/field.js';
+import { ArcaError } from '../lib/errors.js';
+import type { SystemContext } from './system-context.js';
+
+export function leasePaths(ctx: SystemContext): AnyPathSpec[] {
+  const leases = (): typeof ctx.core.leases => ctx.core.leases;
+  const renew = definePath({
+    pattern: '(?:leases/renew|renew)(?:/(?<url_lease_id>.+))?',
+    fields: { url_lease_id: field.string().optional(), lease_id: field.string().optional(), increment: field.duration().default(0) },
+    operations: {
+      update: async ({ fields }) => {
+        const id = fields.lease_id ?? fields.url_lease_id;
+        if (!id) throw new ArcaError('invalid_request', 'lease_id must be specified');
+        const { lease, warnings } = await leases().renew(id, fields.increment);
+        return {
+          data: { lease_id: lease.leaseId, renewable: lease.renewable, lease_duration: lease.ttl },
+          ...(warnings.length > 0 ? { warnings } : {}),
+        };
+      },
+    },
+  });
+  const revoke = definePath({
+    pattern: '(?:leases/revoke|revoke)(?:/(?<url_lease_id>.+))?',
+    fields: { url_lease_id: field.string().optional(), lease_id: field.string().optional(), sync: field.bool().default(true) },
+    operations: {
+      update: async ({ fields }) => {
+        const id = fields.lease_id ?? fields.url_lease_id;
+        if (!id) throw new ArcaError('invalid_request', 'lease_id must be specified');
+        await leases().revoke(id);
+        return undefined;
+      },
+    },
+  });
+  const revokePrefix = (force: boolean): AnyPathSpec =>
+    definePath({
+      pattern: force ? '(?:leases/)?revoke-force/(?<prefix>.+)' : '(?:leases/)?revoke-prefix/(?<prefix>.+)',
+      sudo: true,
+      fields: { prefix: field.string().required(), sync: field.bool().default(true) },
+      operations: {
+        update: async ({ fields }) => {
+          await leases().revokePrefix(fields.prefix, { force });
+          return undefined;
+        },
+      },
+    });
+  return [
+    definePath({
+      pattern: 'leases/lookup/?',
+      fields: { lease_id: field.string().optional() },
+      operations: {
+        update: async ({ fields }) => {
+          if (!fields.lease_id) throw new ArcaError('invalid_request', 'missing lease ID');
+          const found = await leases().lookup(fields.lease_id);
+          if (!found) throw new ArcaError('invalid_request', 'invalid lease');
+          return { data: { ...found } };
+        },
+        list: async () => keysOrNone(await leases().list('')),
+      },
+    }),
+    definePath({
+      pattern: 'leases/lookup/(?<prefix>.+)',
+      sudo: true,
+      fields: { prefix: field.string().required() },
+      operations: { list: async ({ fields }) => keysOrNone(await leases().list(fields.prefix.endsWith('/') ? fields.prefix : `${fields.prefix}/`)) },
+    }),
+    renew,
+    revokePrefix(false),
+    revokePrefix(true),
+    revoke,
+    definePath({
+      pattern: 'leases/tidy',
+      fields: {},
+      operations: {
+        update: async () => {
+          const result = await leases().tidy();
+          return { data: { ...result }, warnings: ['Tidy operation successfully completed.'] };
+        },
+      },
+    }),
+  ];
+}
+
+function keysOrNone(keys: string[]): { data: Record<string, unknown> } | undefined {
+  return keys.length === 0 ? undefined : { data: { keys } };
+}

@@ -1,0 +1,181 @@
+// src/sys — secret engine and auth method mounts: sys/mounts, sys/mounts/:path[/tune],
+// sys/remount, sys/auth, sys/auth/:path[/tune], sys/internal/ui/mounts[/:path].
+import { definePath } from '../framework/path-spec.js';
+import type { AnyPathSpec } from '../framework/path-spec.js';
+import { field } from '../framework/field.js';
+import { ArcaError, forbidden } from '../lib/errors.js';
+import { parseDuration } from '../lib/duration.js';
+import { routePrefix } from '../core/router/mount-entry.js';
+import type { MountEntry, MountTableName, MountTune } from '../core/router/mount-entry.js';
+import type { SystemContext } from './system-context.js';
+
+function describeMount(ctx: SystemContext, e: MountEntry): Record<string, unknown> {
+  const resolved = ctx.core.mounts.mountConfig(e);
+  return {
+    type: e.type,
+    description: e.description,
+    accessor: e.accessor,
+    uuid: e.uuid,
+    config: { default_lease_ttl: e.config.default_lease_ttl, max_lease_ttl: e.config.max_lease_ttl, force_no_cache: false },
+    options: Object.keys(e.options).length > 0 ? e.options : null,
+    local: e.local,
+    seal_wrap: e.sealWrap,
+    external_entropy_access: false,
+    plugin_version: '',
+    running_plugin_version: '',
+    effective_default_lease_ttl: resolved.defaultLeaseTtl,
+  };
+}
+
+function listTable(ctx: SystemContext, table: MountTableName): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const e of ctx.core.mounts.list(table)) out[e.path] = describeMount(ctx, e);
+  return out;
+}
+
+function ttlOf(raw: unknown, name: string): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (raw === 'system') return 0;
+  const s = typeof raw === 'string' || typeof raw === 'number' ? parseDuration(raw) : undefined;
+  if (s === undefined) throw new ArcaError('invalid_request', `invalid value for "${name}": expected a duration`);
+  return s;
+}
+
+function tuneFrom(config: Record<string, unknown>): Partial<MountTune> {
+  const out: { default_lease_ttl?: number; max_lease_ttl?: number } = {};
+  const d = ttlOf(config['default_lease_ttl'], 'default_lease_ttl');
+  const m = ttlOf(config['max_lease_ttl'], 'max_lease_ttl');
+  if (d !== undefined) out.default_lease_ttl = d;
+  if (m !== undefined) out.max_lease_ttl = m;
+  return out;
+}
+
+const mountFields = {
+  path: field.string().required(),
+  type: field.string().optional(),
+  description: field.string().default(''),
+  config: field.map().default({}),
+  options: field.stringMap().default({}),
+  local: field.bool().default(false),
+  seal_wrap: field.bool().default(false),
+  plugin_name: field.string().optional(),
+};
+
+const tuneFields = {
+  path: field.string().required(),
+  default_lease_ttl: field.raw().optional(),
+  max_lease_ttl: field.raw().optional(),
+  description: field.string().optional(),
+  options: field.stringMap().optional(),
+};
+
+function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 'auth'): AnyPathSpec[] {
+  const thing = table === 'auth' ? 'auth method' : 'secrets engine';
+  return [
+    definePath({
+      pattern: base,
+      fields: {},
+      operations: { read: async () => ({ data: listTable(ctx, table) }) },
+    }),
+    definePath({
+      pattern: `${base}/(?<path>.+?)/tune`,
+      sudo: table === 'auth',
+      fields: tuneFields,
+      operations: {
+        read: async ({ fields }) => {
+          const e = ctx.core.mounts.find(table, fields.path);
+          if (!e) throw new ArcaError('invalid_request', `no ${thing} mounted at ${JSON.stringify(fields.path)}`);
+          const r = ctx.core.mounts.mountConfig(e);
+          return { data: { default_lease_ttl: r.defaultLeaseTtl, max_lease_ttl: r.maxLeaseTtl, force_no_cache: false, description: e.description, options: e.options } };
+        },
+        update: async ({ fields }) => {
+          const tune = tuneFrom({ default_lease_ttl: fields.default_lease_ttl, max_lease_ttl: fields.max_lease_ttl });
+          await ctx.core.mounts.tune(table, fields.path, {
+            ...tune,
+            ...(fields.description !== undefined ? { description: fields.description } : {}),
+            ...(fields.options !== undefined ? { options: fields.options } : {}),
+          });
+          return undefined;
+        },
+      },
+    }),
+    definePath({
+      pattern: `${base}/(?<path>.+)`,
+      sudo: table === 'auth',
+      fields: mountFields,
+      operations: {
+        read: async ({ fields }) => {
+          const e = ctx.core.mounts.find(table, fields.path);
+          if (!e) throw new ArcaError('invalid_request', `no ${thing} mounted at ${JSON.stringify(fields.path)}`);
+          return { data: describeMount(ctx, e) };
+        },
+        update: async ({ fields }) => {
+          let type = fields.type ?? fields.plugin_name;
+          if (!type) throw new ArcaError('invalid_request', 'missing required field "type"');
+          const options = { ...fields.options };
+          if (type === 'kv-v2') {
+            type = 'kv';
+            options['version'] = '2';
+          }
+          await ctx.core.mounts.mount({
+            table,
+            path: fields.path,
+            type,
+            description: fields.description,
+            options,
+            config: tuneFrom(fields.config),
+            local: fields.local,
+            sealWrap: fields.seal_wrap,
+          });
+          return undefined;
+        },
+        delete: async ({ fields }) => {
+          await ctx.core.unmount(table, fields.path);
+          return undefined;
+        },
+      },
+    }),
+  ];
+}
+
+export function mountPaths(ctx: SystemContext): AnyPathSpec[] {
+  return [
+    ...tablePaths(ctx, 'mounts', 'mounts'),
+    ...tablePaths(ctx, 'auth', 'auth'),
+    definePath({
+      pattern: 'remount',
+      sudo: true,
+      fields: { from: field.string().required(), to: field.string().required() },
+      operations: {
+        update: async ({ fields }) => {
+          const isAuth = fields.from.startsWith('auth/');
+          if (isAuth !== fields.to.startsWith('auth/')) throw new ArcaError('invalid_request', 'cannot remount between secrets engines and auth methods');
+          const strip = (p: string): string => (isAuth ? p.slice(5) : p);
+          const moved = await ctx.core.mounts.remount(isAuth ? 'auth' : 'mounts', strip(fields.from), strip(fields.to));
+          return { data: { migration_id: moved.uuid } };
+        },
+      },
+    }),
+    definePath({
+      pattern: 'internal/ui/mounts',
+      fields: {},
+      operations: { read: async () => ({ data: { secret: listTable(ctx, 'mounts'), auth: listTable(ctx, 'auth') } }) },
+    }),
+    definePath({
+      // Vault's CLI asks this to learn a KV mount's version before every kv command.
+      // Any valid token may ask about a mount it can reach at all.
+      pattern: 'internal/ui/mounts/(?<path>.+)',
+      unauthenticated: true,
+      fields: { path: field.string().required() },
+      operations: {
+        read: async ({ req, fields }) => {
+          if (!req.auth) throw forbidden();
+          const match = ctx.core.router.route(fields.path);
+          if (!match || match.mount.entry.type === 'system') throw new ArcaError('invalid_request', `no mount at ${JSON.stringify(fields.path)}`);
+          const e = match.mount.entry;
+          return { data: { ...describeMount(ctx, e), path: routePrefix(e) } };
+        },
+      },
+    }),
+  ];
+}
