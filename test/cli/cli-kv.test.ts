@@ -16,9 +16,9 @@ describe('arca kv (v2 at secret/)', () => {
     fs.writeFileSync(`${w.home}/pw.txt`, 'from-file');
     assert.match(ok(await w.run(['kv', 'put', 'secret/app', 'user=alice', 'password=@pw.txt'])), /version\s+1/);
     const got = ok(await w.run(['kv', 'get', 'secret/app']));
-    assert.match(got, /== Secret Path ==\nsecret\/data\/app/);
+    assert.match(got, /^= Secret Path =\nsecret\/data\/app\n\n/);
     assert.match(got, /=+ Metadata =+/);
-    assert.match(got, /=== Data ===\nKey {9}Value\n--- {9}-----\npassword {4}from-file\nuser {8}alice/);
+    assert.match(got, /\n\n====== Data ======\nKey {9}Value\n--- {9}-----\npassword {4}from-file\nuser {8}alice/);
     assert.equal(ok(await w.run(['kv', 'get', '-field=user', 'secret/app'])), 'alice');
     const json = JSON.parse(ok(await w.run(['kv', 'get', '-format=json', '-mount=secret', 'app']))) as { data: { data: Record<string, string> } };
     assert.deepEqual(json.data.data, { user: 'alice', password: 'from-file' });
