@@ -69,15 +69,16 @@ describe('arca kv (v2 at secret/)', () => {
   });
 
   test('generic read/write/delete/list', async () => {
-    assert.equal(ok(await w.run(['write', 'kv1/gen', 'a=1'])), 'Success! Data written to: kv1/gen\n');
-    assert.match(ok(await w.run(['read', 'kv1/gen'])), /a {6}1/);
-    assert.equal(ok(await w.run(['read', '-field=a', 'kv1/gen'])), '1');
-    assert.match(ok(await w.run(['list', 'kv1/'])), /gen/);
-    ok(await w.run(['delete', 'kv1/gen']));
-    const r = await w.run(['read', 'kv1/gen']);
+    ok(await w.run(['secrets', 'enable', '-path=gen1', 'kv']));
+    assert.equal(ok(await w.run(['write', 'gen1/gen', 'a=1'])), 'Success! Data written to: gen1/gen\n');
+    assert.match(ok(await w.run(['read', 'gen1/gen'])), /a {6}1/);
+    assert.equal(ok(await w.run(['read', '-field=a', 'gen1/gen'])), '1');
+    assert.match(ok(await w.run(['list', 'gen1/'])), /gen/);
+    ok(await w.run(['delete', 'gen1/gen']));
+    const r = await w.run(['read', 'gen1/gen']);
     assert.equal(r.code, 2);
-    assert.equal(r.err, 'No value found at kv1/gen\n');
-    assert.equal((await w.run(['write', 'kv1/gen'])).code, 2);
+    assert.equal(r.err, 'No value found at gen1/gen\n');
+    assert.equal((await w.run(['write', 'gen1/gen'])).code, 2);
   });
 
   test('a token without access gets permission denied, exit 2', async () => {
