@@ -43,8 +43,13 @@ function unquotePath(p: string): string {
   }
 }
 
-/** Runs git in `cwd` and yields chunks; rejects with ArcaError when git fails. */
-export async function* streamPatches(cwd: string, args: readonly string[], maxChunkBytes = 10 * 1024 * 1024): AsyncGenerator<PatchChunk> {
+/** Runs git in `cwd` and yields chunks (`onCommit` sees every commit, even one adding nothing); rejects with ArcaError when git fails. */
+export async function* streamPatches(
+  cwd: string,
+  args: readonly string[],
+  maxChunkBytes = 10 * 1024 * 1024,
+  onCommit: (info: CommitInfo) => void = () => undefined,
+): AsyncGenerator<PatchChunk> {
   const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8');
@@ -99,6 +104,7 @@ export async function* streamPatches(cwd: string, args: readonly string[], maxCh
         if (c) yield c;
         const [commit = '', author = '', email = '', date = ''] = line.slice(1).split(US);
         info = { commit, author, email, date };
+        onCommit(info);
         file = undefined;
       } else if (line.startsWith('diff --git ')) {
         const c = flush();

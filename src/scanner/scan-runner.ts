@@ -159,7 +159,6 @@ async function scanPatches(target: { type: 'git' | 'staged'; repo: string; range
   let batch: ChunkJob[] = [];
   let batchBytes = 0;
   let batchIndex = 0;
-  let lastCommit = '';
   const submit = async (): Promise<void> => {
     const job = batch;
     const base = batchIndex++ * 1_000_000;
@@ -176,11 +175,7 @@ async function scanPatches(target: { type: 'git' | 'staged'; repo: string; range
       }),
     );
   };
-  for await (const chunk of streamPatches(repo, args, options.maxFileSize)) {
-    if (chunk.info && chunk.info.commit !== lastCommit) {
-      lastCommit = chunk.info.commit;
-      tally.commits++;
-    }
+  for await (const chunk of streamPatches(repo, args, options.maxFileSize, () => tally.commits++)) {
     const origin = chunk.info ? { file: chunk.file, ...chunk.info } : { file: chunk.file };
     batch.push({ text: chunk.text, origin, lines: chunk.lines });
     batchBytes += chunk.text.length;
