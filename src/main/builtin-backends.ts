@@ -8,6 +8,18 @@ import { createTokenBackend } from '../core/tokens/token-backend.js';
 export function registerBuiltinBackends(registry: BackendRegistry, core: () => Core): void {
   registry.register({ id: 'secrets.kv', type: 'kv', table: 'mounts', factory: createKvBackend });
   registry.register({ id: 'secrets.cubbyhole', type: 'cubbyhole', table: 'mounts', factory: createCubbyholeBackend });
-  registry.register({ id: 'auth.token', type: 'token', table: 'auth', factory: () => createTokenBackend(core().tokens, core().leases) });
+  registry.register({
+    id: 'auth.token',
+    type: 'token',
+    table: 'auth',
+    factory: () =>
+      createTokenBackend(core().tokens, core().leases, {
+        // Sudo on the request path (orphans, custom ids) comes from the caller's ACL.
+        isSudo: async (req) => {
+          const acl = await core().policies.acl(req.auth?.policies ?? []);
+          return acl.check({ path: req.path, operation: req.operation, data: req.data }).rootPrivs;
+        },
+      }),
+  });
   // sys/ is not registered: the core mounts it itself (it must answer while sealed).
 }
