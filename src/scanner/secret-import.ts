@@ -37,7 +37,8 @@ const SEGMENT = /^[A-Za-z0-9._-]{1,128}$/;
 export function parseImportTarget(spec: string): ImportTarget {
   const parts = spec.replace(/^\/+|\/+$/g, '').split('/');
   const [mount, ...rest] = parts;
-  if (mount === undefined || !SEGMENT.test(mount) || rest.some((p) => !SEGMENT.test(p) || p === '.' || p === '..')) {
+  const bad = (p: string): boolean => !SEGMENT.test(p) || p === '.' || p === '..';
+  if (mount === undefined || bad(mount) || rest.some(bad)) {
     throw new ArcaError('invalid_request', `invalid import target ${JSON.stringify(spec)}: expected MOUNT/PREFIX, e.g. secret/scanned`);
   }
   return { mount, prefix: rest.join('/') };
