@@ -1,0 +1,56 @@
+// bench — the messages exchanged between the bench orchestrator (server-bench.ts) and its
+// child processes: a load generator (load-worker.ts) and a server host (server-host.ts).
+// Each runs in its own process so the client never shares an event loop with the server
+// and each server's RSS is its own. Plain JSON over Node's IPC channel.
+
+/** What the load generator sends, and how. `kind` picks the request shape. */
+export interface LoadSpec {
+  readonly baseUrl: string;
+  readonly kind: 'get' | 'kv-write' | 'token-create';
+  /** For `get`: the path read each time. For `kv-write`: the prefix of distinct keys. */
+  readonly path: string;
+  readonly token: string;
+  readonly concurrency: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** Size in bytes of the value written by `kv-write`. */
+  readonly valueBytes: number;
+}
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly errors: number;
+  /** The first non-2xx status seen, for the report (0 if none). */
+  readonly firstErrorStatus: number;
+  readonly seconds: number;
+  readonly rps: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+/** How a server host starts. `ceiling` is a bare node:http server, not Arca. */
+export type HostSpec =
+  | { readonly mode: 'ceiling'; readonly bodyBytes: number }
+  | {
+      readonly mode: 'arca';
+      readonly dataDir: string;
+      readonly storage: 'sqlite' | 'postgres';
+      readonly postgresUrl?: string;
+      readonly postgresTable?: string;
+      /** A FakeClock instead of the system clock (lease reaping bench). */
+      readonly fakeClock?: boolean;
+    };
+
+export type HostCommand =
+  | { readonly cmd: 'rss' }
+  | { readonly cmd: 'mint'; readonly count: number; readonly budgetMs: number; readonly ttlSeconds: number; readonly concurrency: number }
+  | { readonly cmd: 'reap'; readonly advanceMs: number; readonly batch: number }
+  | { readonly cmd: 'close' };
+
+export type HostReply =
+  | { readonly type: 'ready'; readonly address: string; readonly rootToken: string; readonly sinceProcessStartMs: number; readonly rss: number }
+  | { readonly type: 'rss'; readonly rss: number }
+  | { readonly type: 'minted'; readonly count: number; readonly seconds: number }
+  | { readonly type: 'reaped'; readonly count: number; readonly seconds: number }
+  | { readonly type: 'closed' }
+  | { readonly type: 'error'; readonly message: string };

@@ -1,0 +1,164 @@
+// bench — `npm run bench`'s server part (run by scripts/run-bench.js in its own process).
+// Every server under test runs in its own child process (server-host.ts) and every load in
+// another (load-worker.ts), so client and server never share an event loop and each RSS
+// is the server's own. Prints, in order: the bare node:http ceiling; KV v2 reads with a
+// non-root token, a ~20-rule policy and the file audit device, on SQLite and PostgreSQL;
+// KV v2 writes; token creation; then start-up time and RSS with many live token leases on
+// SQLite, and the expired-lease reaping rate. Not a test: it measures and prints.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { HostHandle } from './host-handle.js';
+import { loadInChild } from './load-child.js';
+import { setupArca } from './arca-setup.js';
+import { benchFormat as f } from './bench-format.js';
+import type { LoadResult, LoadSpec } from './bench-protocol.js';
+
+const POSTGRES_URL = process.env['ARCA_BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const CONCURRENCY = 64;
+const WARMUP_MS = 1000;
+const DURATION_MS = Number(process.env['ARCA_BENCH_SECONDS'] ?? 5) * 1000;
+const LEASES = Number(process.env['ARCA_BENCH_LEASES'] ?? 1_000_000);
+const LEASE_BUDGET_MS = 120_000;
+const REAP_TOKENS = 100_000;
+
+interface StorageFigures {
+  readonly storage: 'sqlite' | 'postgres';
+  readonly read: LoadResult;
+  readonly readBodyBytes: number;
+  readonly write: LoadResult;
+  readonly tokenCreate: LoadResult;
+  readonly rss: number;
+}
+
+function tempDir(dirs: string[]): string {
+  const dir = mkdtempSync(`${tmpdir()}/arca-bench-`);
+  dirs.push(dir);
+  return dir;
+}
+
+function load(base: string, token: string, kind: LoadSpec['kind'], path: string): Promise<LoadResult> {
+  return loadInChild({ baseUrl: base, kind, path, token, concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS, valueBytes: 1024 });
+}
+
+async function benchStorage(storage: 'sqlite' | 'postgres', dirs: string[]): Promise<StorageFigures> {
+  const dataDir = tempDir(dirs);
+  const table = `arca_bench_${process.pid}_${Date.now()}`;
+  const host = await HostHandle.start({ mode: 'arca', dataDir, storage, ...(storage === 'postgres' ? { postgresUrl: POSTGRES_URL, postgresTable: table } : {}) });
+  try {
+    const fixture = await setupArca(host.address, host.rootToken, dataDir);
+    const read = await load(host.address, fixture.token, 'get', fixture.readPath);
+    const rss = await host.rss();
+    console.log(`  ${f.load(`kv read (${storage})`, read)}  rss ${f.mb(rss)}`);
+    const write = await load(host.address, fixture.token, 'kv-write', '/v1/secret/data/bench/w-');
+    console.log(`  ${f.load(`kv write (${storage})`, write)}`);
+    const tokenCreate = await load(host.address, host.rootToken, 'token-create', '/v1/auth/token/create');
+    console.log(`  ${f.load(`token create (${storage})`, tokenCreate)}`);
+    return { storage, read, readBodyBytes: fixture.readBodyBytes, write, tokenCreate, rss };
+  } finally {
+    await host.close();
+    if (storage === 'postgres') await dropTable(table);
+  }
+}
+
+async function dropTable(table: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function benchCeiling(bodyBytes: number): Promise<LoadResult> {
+  const host = await HostHandle.start({ mode: 'ceiling', bodyBytes });
+  try {
+    const result = await load(host.address, '', 'get', '/');
+    console.log(`  ${f.load(`ceiling (node:http, ${bodyBytes} B)`, result)}`);
+    return result;
+  } finally {
+    await host.close();
+  }
+}
+
+function printReadTargets(figures: StorageFigures, ceiling: LoadResult): void {
+  const ratio = figures.read.rps / ceiling.rps;
+  console.log(
+    `  kv read (${figures.storage}) = ${(ratio * 100).toFixed(0)}% of ceiling ${f.target(ratio >= 0.5, 'read >= 50% of ceiling')} ` +
+      `p99 ${figures.read.p99Ms.toFixed(2)} ms ${f.target(figures.read.p99Ms <= 10, 'p99 <= 10 ms')}, server rss ${f.mb(figures.rss)}`,
+  );
+}
+
+async function benchLeases(dirs: string[]): Promise<void> {
+  const dataDir = tempDir(dirs);
+  const first = await HostHandle.start({ mode: 'arca', dataDir, storage: 'sqlite' });
+  let minted: { count: number; seconds: number };
+  try {
+    minted = await first.send({ cmd: 'mint', count: LEASES, budgetMs: LEASE_BUDGET_MS, ttlSeconds: 30 * 24 * 3600, concurrency: 32 }, 'minted');
+  } finally {
+    await first.close();
+  }
+  const full = minted.count >= LEASES ? '' : ` (stopped at the ${LEASE_BUDGET_MS / 1000} s budget; target was ${LEASES.toLocaleString('en-US')})`;
+  console.log(`  created ${minted.count.toLocaleString('en-US')} live token leases on SQLite in ${minted.seconds.toFixed(1)} s via TokenStore.create (${f.rate(minted.count / minted.seconds).trim()})${full}`);
+
+  const second = await HostHandle.start({ mode: 'arca', dataDir, storage: 'sqlite' });
+  try {
+    const { sinceProcessStartMs, rss } = second.ready;
+    const met = sinceProcessStartMs < 2000;
+    console.log(
+      `  restart with ${minted.count.toLocaleString('en-US')} leases: first GET /v1/sys/health 200 after ${sinceProcessStartMs.toFixed(0)} ms from process start ` +
+        `(${second.wallMs.toFixed(0)} ms from fork) ${f.target(met, 'serving in < 2 s')}, rss ${f.mb(rss)}`,
+    );
+  } finally {
+    await second.close();
+  }
+}
+
+async function benchReap(dirs: string[]): Promise<void> {
+  const host = await HostHandle.start({ mode: 'arca', dataDir: tempDir(dirs), storage: 'sqlite', fakeClock: true });
+  try {
+    const minted = await host.send({ cmd: 'mint', count: REAP_TOKENS, budgetMs: 60_000, ttlSeconds: 60, concurrency: 32 }, 'minted');
+    const reaped = await host.send({ cmd: 'reap', advanceMs: 120_000, batch: 10_000 }, 'reaped');
+    console.log(
+      `  reaped ${reaped.count.toLocaleString('en-US')} of ${minted.count.toLocaleString('en-US')} expired tokens in ${reaped.seconds.toFixed(1)} s ` +
+        `(${f.rate(reaped.count / reaped.seconds).trim()}, LeaseManager.reapExpired(10000) in a loop, clock advanced past the TTL)`,
+    );
+  } finally {
+    await host.close();
+  }
+}
+
+export async function runServerBench(): Promise<void> {
+  const dirs: string[] = [];
+  const started = performance.now();
+  console.log(`Arca server bench — node ${process.version}, concurrency ${CONCURRENCY}, ${WARMUP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s per load`);
+  console.log('Load generator: node:http keep-alive client in its own child process; each server in another child process.');
+  try {
+    console.log('\nKV v2 (non-root token, 20-rule policy, file audit device on):');
+    const all: StorageFigures[] = [await benchStorage('sqlite', dirs)];
+    try {
+      all.push(await benchStorage('postgres', dirs));
+    } catch (err) {
+      console.log(`  postgres: skipped (${err instanceof Error ? err.message : String(err)})`);
+    }
+    console.log('\nCeiling (bare node:http, same body size as the KV read, same load):');
+    const ceiling = await benchCeiling(all[0]?.readBodyBytes ?? 1500);
+    console.log('\nRead targets:');
+    for (const figures of all) printReadTargets(figures, ceiling);
+    console.log('\nToken leases (SQLite):');
+    await benchLeases(dirs);
+    await benchReap(dirs);
+  } finally {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`\nserver bench done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  runServerBench().catch((err: unknown) => {
+    console.error('server bench failed:', err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  });
+}
