@@ -22,7 +22,9 @@ interface Slot {
 function startWorker(settings: BatchSettings): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: settings });
   const entry = new URL('./scan-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  // Resolved here: an eval'd worker would resolve a bare specifier against the process cwd.
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(boot, { eval: true, workerData: settings });
 }
 
