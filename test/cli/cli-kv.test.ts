@@ -81,7 +81,14 @@ describe('arca kv (v2 at secret/)', () => {
     assert.equal((await w.run(['write', 'gen1/gen'])).code, 2);
   });
 
-  test('a token without access gets permission denied, exit 2', async () => {
+  test('a reader token reads through the preflight; a token without access gets permission denied', async () => {
+    ok(await w.run(['kv', 'put', 'secret/shared', 'k=v']));
+    ok(await w.run(['policy', 'write', 'kv-reader', '-'], { stdin: 'path "secret/data/*" { capabilities = ["read"] }\n' }));
+    const reader = ok(await w.run(['token', 'create', '-policy=kv-reader', '-field=token']));
+    assert.equal(ok(await w.run(['kv', 'get', '-field=k', 'secret/shared'], { env: { ARCA_TOKEN: reader } })), 'v');
+    const denied = await w.run(['kv', 'put', 'secret/shared', 'k=x'], { env: { ARCA_TOKEN: reader } });
+    assert.equal(denied.code, 2);
+    assert.match(denied.err, /permission denied/);
     const token = ok(await w.run(['token', 'create', '-policy=default', '-field=token']));
     const r = await w.run(['kv', 'get', 'secret/app'], { env: { ARCA_TOKEN: token } });
     assert.equal(r.code, 2);
