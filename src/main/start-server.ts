@@ -83,27 +83,26 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   );
   const barrier = new SecurityBarrier(physical, { clock });
   const registry = new BackendRegistry();
-  let core: Core | undefined;
-  const metrics = new ServerMetrics(() => core);
-  let http: RunningHttpServer | undefined;
-  let seal: SealController | undefined;
+  // Filled in below; the system backend and metrics read them lazily.
+  const late: { core?: Core; seal?: SealController; http?: RunningHttpServer } = {};
+  const metrics = new ServerMetrics(() => late.core);
   // Read lazily: the system backend is built inside the Core constructor, before `core` and
   // `seal` are assigned.
   const ctx = (): SystemContext => ({
     get core() {
-      return core as Core;
+      return late.core as Core;
     },
     get seal() {
-      return seal as SealController;
+      return late.seal as SealController;
     },
     version: VERSION,
     metricsText: () => metrics.text(),
     clusterId,
     clusterName: 'arca-cluster',
-    apiAddress: () => http?.url ?? '',
+    apiAddress: () => late.http?.url ?? '',
   });
   const clusterId = randomUUID();
-  core = new Core({
+  const core = new Core({
     physical,
     barrier,
     registry,
@@ -115,12 +114,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     systemBackend: createSystemBackend(ctx),
     metrics,
   });
-  registerBuiltinBackends(registry, () => core as Core);
+  late.core = core;
+  registerBuiltinBackends(registry, () => core);
 
   const keyFile = config.seal.type === 'keyfile' && !options.dev ? await KeyFileSeal.openOrCreate(config.seal.path) : undefined;
   const manager = new SealManager({ barrier, ...(keyFile ? { keyFile } : {}), version: VERSION });
-  seal = new SealController(core, manager, { autoUnseal: options.dev === true || keyFile !== undefined });
+  const seal = new SealController(core, manager, { autoUnseal: options.dev === true || keyFile !== undefined });
 
+  late.seal = seal;
   let rootToken = '';
   let rootTokenFile: string | undefined;
   try {
@@ -147,28 +148,26 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           }
         : undefined;
     const handler = createApiHandler(core, logger, metrics);
-    http = await startHttpServer({
+    const http = await startHttpServer({
       address: options.listenAddress ?? config.listener.address,
       tls,
       maxRequestSize: config.listener.maxRequestSize,
       handler,
       logger,
     });
-    const running = http;
-    const c = core;
-    const s = seal;
+    late.http = http;
     return {
-      address: running.url,
+      address: http.url,
       rootToken,
       rootTokenFile,
       config,
-      core: c,
-      seal: s,
+      core,
+      seal,
       handler,
       logger,
       close: async () => {
-        await running.close();
-        await c.preSeal().catch(() => undefined);
+        await http.close();
+        await core.preSeal().catch(() => undefined);
         await physical.close();
       },
     };
