@@ -52,6 +52,9 @@ test('help, -h and unknown commands', async () => {
   assert.match(c.stderr(), /Unknown command: kv bogus/);
   assert.match(c.stderr(), /kv get/);
   c = captureIo();
+  assert.equal(await runCli(['kv', '-h'], c.io, table), 0);
+  assert.match(c.stdout(), /Usage: arca kv <subcommand>/);
+  c = captureIo();
   assert.equal(await runCli([], c.io, table), 2);
   assert.match(c.stderr(), /Usage: arca/);
   assert.deepEqual(calls, []);

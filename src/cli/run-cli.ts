@@ -60,6 +60,10 @@ function unknown(argv: readonly string[], io: CliIo, commands: readonly Command[
     const group = groupOf(words, commands);
     if (group.length > 0) {
       const extra = argv[n];
+      if (extra !== undefined && HELP_FLAGS.has(extra)) {
+        io.stdout.write(groupUsage(words, group));
+        return 0;
+      }
       const note = extra !== undefined && !extra.startsWith('-') ? `Unknown command: ${argv.slice(0, n + 1).join(' ')}\n\n` : '';
       io.stderr.write(note + groupUsage(words, group));
       return 2;
