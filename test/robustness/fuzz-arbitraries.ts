@@ -15,7 +15,7 @@ export const KEEP_PREFIX = 'keep';
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'LIST', 'HEAD', 'OPTIONS'] as const;
 
 const method: fc.Arbitrary<string> = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(...METHODS) },
+  { weight: 12, arbitrary: fc.constantFrom(...METHODS) },
   {
     weight: 1,
     arbitrary: fc.oneof(
@@ -42,19 +42,34 @@ const BASES = [
   'nomount/fuzz',
 ] as const;
 
-const segment: fc.Arbitrary<string> = fc.oneof(
+const exoticSegment: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('..', '.', '', '%00', '\u0000', '%2e%2e', '%2F', '%', '%zz', '%E0%A4%A', '%C0%AF', '%ff%fe', 'a b', '\t', '\\', '*', '+'),
-  fc.stringMatching(/^[a-z0-9_-]{1,12}$/),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', minLength: 50, maxLength: 300 }),
-  fc.integer({ min: 1000, max: 9000 }).map((n) => 'x'.repeat(n)),
-  fc.integer({ min: 300, max: 3000 }).map((n) => '\u{1f510}'.repeat(n)),
+  fc.integer({ min: 1000, max: 6000 }).map((n) => 'x'.repeat(n)),
+  fc.integer({ min: 100, max: 1200 }).map((n) => '\u{1f510}'.repeat(n)),
 );
+
+/** Mostly percent-encoded so the odd bytes reach the router; sometimes raw for the parser. */
+const segment: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: fc.stringMatching(/^[a-z0-9_-]{1,12}$/) },
+  { weight: 3, arbitrary: exoticSegment.map(percentEncode) },
+  { weight: 1, arbitrary: exoticSegment },
+);
+
+function percentEncode(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
 
 const query: fc.Arbitrary<string> = fc.constantFrom('', '', '', '?list=true', '?list=1', '?version=abc', '?version=-1', '?%zz=1', '?a=%00', '?list=true&list=false&x=' + 'y'.repeat(100));
 
 const target: fc.Arbitrary<string> = fc.oneof(
-  { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...BASES), fc.array(segment, { maxLength: 4 }), query).map(([b, segs, q]) => `/v1/${[b, ...segs].join('/')}${q}`) },
+  { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...BASES), fc.stringMatching(/^[a-z0-9_-]{1,12}$/), query).map(([b, name, q]) => `/v1/${b}/${name}${q}`) },
+  { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...BASES), fc.array(segment, { maxLength: 4 }), query).map(([b, segs, q]) => `/v1/${[b, ...segs].join('/')}${q}`) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('//', '/v1//', '/v1///'), fc.constantFrom(...BASES)).map(([p, b]) => `${p}${b.replace(/\//g, '//')}`) },
   { weight: 1, arbitrary: fc.constantFrom('/', '*', '/v1', '/v1/', '/v2/secret/data/fuzz', '/v1/%', '/v1/%00', 'http://127.0.0.1/v1/sys/health', '/../v1/sys/health', '/v1/sys/./health') },
 );
@@ -78,12 +93,23 @@ const knownFields: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.record({ max_versions: anything, cas_required: anything, delete_version_after: anything, custom_metadata: anything, versions: anything }, { requiredKeys: [] }),
 );
 
+/** Bodies the routes accept, so the fuzz also drives successful writes, mounts and tokens. */
+const wellFormed: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+  fc.record({ data: fc.dictionary(fc.string({ maxLength: 20 }), fc.string({ maxLength: 100 }), { maxKeys: 5 }) }),
+  fc.record({ data: fc.dictionary(fc.string({ maxLength: 20 }), fc.string()), options: fc.record({ cas: fc.integer({ min: 0, max: 3 }) }) }),
+  fc.record({ type: fc.constantFrom('kv', 'kv-v2', 'cubbyhole'), description: fc.string({ maxLength: 40 }), options: fc.constant({ version: '2' }) }),
+  fc.record({ policy: fc.constantFrom('path "secret/data/fuzz/*" {\n  capabilities = ["read", "list"]\n}\n', 'path "*" { capabilities = ["deny"] }') }),
+  fc.record({ policies: fc.array(fc.constantFrom('default', 'fuzz', 'root', 'x'), { maxLength: 3 }), ttl: fc.constantFrom('1h', '30s', '0'), num_uses: fc.nat(5) }),
+  fc.record({ max_versions: fc.nat(20), custom_metadata: fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }) }),
+);
+
 const body: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.constant('') },
   { weight: 2, arbitrary: fc.string({ maxLength: 60 }) },
   { weight: 1, arbitrary: fc.constantFrom('{', '{"data":', '[1,2]', '"str"', 'null', '1e999', '{"a":1,"a":2}', '\u0000', '{"data":{"k":"\\ud800"}}', '\ufeff{}', '{"data":{}}garbage') },
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
   { weight: 6, arbitrary: knownFields.map((v) => JSON.stringify(v)) },
+  { weight: 4, arbitrary: wellFormed.map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.constantFrom('{"__proto__":{"data":{"a":"b"}}}', '{"data":{"__proto__":{"x":1}}}', '{"constructor":{"prototype":{"polluted":true}}}', '{"__proto__":null}') },
   { weight: 1, arbitrary: fc.integer({ min: 50, max: 20_000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`) },
   { weight: 1, arbitrary: fc.integer({ min: 50, max: 20_000 }).map((n) => `{"data":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}`) },
@@ -108,9 +134,9 @@ const headers: fc.Arbitrary<Array<[string, string]>> = fc.array(
   { maxLength: 3 },
 );
 
-/** A root-token request; `withRoot` false sends only the generated headers. */
+/** Mostly with the root token in front of the generated headers, sometimes without. */
 export function hostileRequest(rootToken: string): fc.Arbitrary<RawRequest> {
-  return fc.record({ method, target, headers, body, withRoot: fc.boolean() }).map(({ method: m, target: t, headers: h, body: b, withRoot }) => ({
+  return fc.record({ method, target, headers, body, withRoot: fc.nat(3).map((n) => n > 0) }).map(({ method: m, target: t, headers: h, body: b, withRoot }) => ({
     method: m,
     target: t,
     headers: withRoot ? [['X-Vault-Token', rootToken] as [string, string], ...h] : h,
