@@ -27,6 +27,8 @@ interface Candidate {
 
 export class Detector {
   private readonly rules: readonly Rule[];
+  /** One pass over the lower-cased text finds which rule keywords occur (longest first). */
+  private readonly keywordRegex: RegExp;
 
   constructor(
     rules: readonly Rule[],
@@ -34,6 +36,20 @@ export class Detector {
   ) {
     // The `d` flag gives the secret group's own offsets.
     this.rules = rules.map((r) => ({ ...r, regex: new RegExp(r.regex.source, r.regex.flags.includes('d') ? r.regex.flags : r.regex.flags + 'd') }));
+    const keywords = [...new Set(rules.flatMap((r) => r.keywords))].sort((a, b) => b.length - a.length);
+    this.keywordRegex = new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  }
+
+  /** Distinct keyword matches; a keyword occurs iff some match starts with it. */
+  private keywordHits(lower: string): string[] {
+    const hits = new Set<string>();
+    const re = this.keywordRegex;
+    re.lastIndex = 0;
+    for (let m = re.exec(lower); m !== null; m = re.exec(lower)) {
+      hits.add(m[0]);
+      re.lastIndex = m.index + 1;
+    }
+    return [...hits];
   }
 
   detect(text: string): Detection[] {
@@ -53,10 +69,10 @@ export class Detector {
   }
 
   private detectIn(text: string, toOriginal: (offset: number) => number, original = text): Detection[] {
-    const lower = text.toLowerCase();
+    const hits = this.keywordHits(text.toLowerCase());
     const candidates: Candidate[] = [];
     for (const rule of this.rules) {
-      if (!rule.keywords.some((k) => lower.includes(k))) continue;
+      if (!rule.keywords.some((k) => hits.some((h) => h.startsWith(k)))) continue;
       rule.regex.lastIndex = 0;
       for (let m = rule.regex.exec(text); m !== null; m = rule.regex.exec(text)) {
         if (m[0].length === 0) rule.regex.lastIndex++;
@@ -64,7 +80,9 @@ export class Detector {
         const raw = m.groups?.['secret'] ?? m[0];
         if (!span) continue;
         const secret = rule.normalize ? rule.normalize(raw) : raw;
-        const accepted = this.accepts(rule, raw, secret, m.groups ?? {});
+        const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+        const before = text.slice(Math.max(lineStart, m.index - 64), m.index);
+        const accepted = this.accepts(rule, raw, secret, m.groups ?? {}, before);
         candidates.push({ rule, start: span[0], end: span[1], secret, accepted });
       }
     }
@@ -82,9 +100,9 @@ export class Detector {
     return out;
   }
 
-  private accepts(rule: Rule, raw: string, secret: string, groups: Readonly<Record<string, string | undefined>>): boolean {
+  private accepts(rule: Rule, raw: string, secret: string, groups: Readonly<Record<string, string | undefined>>, before: string): boolean {
     if (rule.minEntropy !== undefined && rule.minEntropy > 0 && shannonEntropy(raw) < rule.minEntropy) return false;
-    if (rule.validate && !rule.validate(raw, groups)) return false;
+    if (rule.validate && !rule.validate(raw, groups, before)) return false;
     if (isFalsePositive(raw, rule.checkPlaceholder !== false, rule.generic === true)) return false;
     if (this.filter.isAllowedSecret(secret) || (secret !== raw && this.filter.isAllowedSecret(raw))) return false;
     return true;

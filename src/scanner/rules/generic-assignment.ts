@@ -12,8 +12,9 @@ const SECRET_NAME =
 const NOT_A_SECRET_NAME =
   /(hash|digest|checksum|sha\d*|md5|fingerprint|uuid|_id$|id$|ids$|type|name|file|path|url|uri|endpoint|length|size|count|min|max|ttl|expir|timeout|version|field|param|header|prefix|suffix|pattern|regex|format|policy|label|placeholder|hint|env|mode|reset|provider|kind|schema|algorithm|strength|input|column|event|tokeniz|secretary|manager|store|ref$|_at$|limit|enabled|required|cache)/i;
 
-export function isGenericSecretValue(value: string, groups: Readonly<Record<string, string | undefined>>): boolean {
-  const key = groups['key'] ?? '';
+export function isGenericSecretValue(value: string, groups: Readonly<Record<string, string | undefined>>, before = ''): boolean {
+  // The regex starts at the secret word (fast to scan for); the rest of the name precedes it.
+  const key = (/[A-Za-z0-9_.-]*$/.exec(before)?.[0] ?? '') + (groups['key'] ?? '');
   if (NOT_A_SECRET_NAME.test(key)) return false;
   const quoted = groups['q'] !== undefined;
   if (!quoted) {
@@ -32,7 +33,7 @@ export const genericAssignmentRule: Rule = {
   id: 'generic-secret',
   description: 'Generic secret assigned to a password/secret/token/api_key name',
   regex: new RegExp(
-    `(?<![A-Za-z0-9])(?<key>[A-Za-z0-9_.-]{0,40}?${SECRET_NAME}[A-Za-z0-9_.-]{0,30})(?:\\\\?["'])?[ \\t]{0,4}(?::=|=>|=|:|->)[ \\t]{0,4}(?<q>\\\\?["'\`])?(?<secret>[^\\s'"\`\\\\;,]{8,200})`,
+    `(?<key>${SECRET_NAME}[A-Za-z0-9_.-]{0,30})(?:\\\\?["'])?[ \\t]{0,4}(?::=|=>|=|:|->)[ \\t]{0,4}(?<q>\\\\?["'\`])?(?<secret>[^\\s'"\`\\\\;,]{8,200})`,
     'gi',
   ),
   keywords: ['pass', 'pwd', 'secret', 'token', 'key', 'credential'],

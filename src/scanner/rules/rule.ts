@@ -13,8 +13,11 @@ export interface Rule {
   readonly keywords: readonly string[];
   /** Minimum Shannon entropy (bits per character) of the secret. */
   readonly minEntropy?: number;
-  /** Extra structural check (checksum, decodes as JSON...); `groups` are the regex's named groups. */
-  readonly validate?: (secret: string, groups: Readonly<Record<string, string | undefined>>) => boolean;
+  /**
+   * Extra structural check (checksum, decodes as JSON...). `groups` are the regex's named
+   * groups; `before` is up to 64 characters of the line preceding the match.
+   */
+  readonly validate?: (secret: string, groups: Readonly<Record<string, string | undefined>>, before: string) => boolean;
   /** Maps the matched secret to a canonical form (e.g. strip PEM whitespace). */
   readonly normalize?: (secret: string) => string;
   /** Generic rules yield to specific ones that overlap them. */
