@@ -55,6 +55,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 300_000;
+  // Requests Node answers itself unless told otherwise: answer them in Vault's error format.
+  server.on('connect', (_req: http.IncomingMessage, socket: Socket) => {
+    writeRaw(socket, renderError(new ArcaError('method_not_allowed', 'unsupported method: CONNECT')));
+  });
+  server.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.setHeader('connection', 'close');
+    send(res, renderError(new ArcaError('invalid_request', 'unsupported Expect header')));
+    req.resume();
+  });
   server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
     onClientError(options, err, socket);
   });
