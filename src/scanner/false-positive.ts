@@ -22,6 +22,7 @@ const KNOWN_EXAMPLE_HASHES = new Set([
   '7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606',
   'b1471f544ceeea31333bde7e1ecbaad6eac0d4a749412ad29bd66ef895b81c6b',
   'f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397',
+  '731fa294d036e54f19df879bfcd4fe72d967dc6327800c5f74a48414a3f258c9',
 ]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

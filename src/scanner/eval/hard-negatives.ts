@@ -60,6 +60,18 @@ function genericNegatives(r: SeededRandom): string[] {
     'password = "%(db_password)s"',
     'client_secret = "REPLACE_ME_WITH_REAL_SECRET"',
     'apiKey: "your_api_key_here"',
+    // Shapes found when scanning real dependency code (type declarations, fixtures, i18n).
+    'declare function isArrowToken(token: CommentOrToken): token is ArrowToken$1;',
+    'type ClosingBraceToken = ClosingBraceToken$1;',
+    'declare function split(secret: Uint8Array, shares: number, threshold: number): Promise<Uint8Array[]>;',
+    "database: { password: 'db-password' },",
+    "passphrase: 'my-secret-passphrase'",
+    "PWD: '/Users/dev',",
+    "client_token_accessor: req.auth?.accessor ?? '',",
+    '"Unexpected_token_1012": "Neočekávaný token",',
+    'const hasExclamationToken = !!node.exclamationToken;',
+    'const NEXT_TOKEN_M = /^[{*]$/u;',
+    "{ token: 'hvs.unknown' }",
   ];
 }
 
@@ -72,6 +84,9 @@ function structuralNegatives(r: SeededRandom): string[] {
     'REDIS_URL=redis://:<password>@cache.internal.net:6379/0',
     'MONGO=mongodb://admin:****@mongo.internal.net/admin',
     'git clone https://github.com/arca/arca.git',
+    "const options = new URL('http://abc:xyz@example.com');",
+    'pino-mq -u "amqp://guest:guest@localhost/" -q "logs"',
+    "parse('postgres://someuser:somepassword@somehost:381/somedatabase')",
     'url = "https://deploy@git.internal.net/team/repo.git"',
     'see http://localhost:8080/v1/sys/health',
     'curl -H "Authorization: Bearer $TOKEN" https://api.internal.net',

@@ -2,7 +2,7 @@
 // private keys (PEM, OpenSSH, PGP; multi-line), JWTs, connection strings and URLs with an
 // embedded password, HTTP authorization headers and generic secret assignments.
 import type { Rule } from './rule.js';
-import { genericAssignmentRule } from './generic-assignment.js';
+import { genericAssignmentRule, looksDescriptive } from './generic-assignment.js';
 
 // Built by concatenation so this source file never contains a key-armour literal.
 const DASH5 = '-----';
@@ -42,6 +42,13 @@ export function isStructuredJwt(token: string): boolean {
 const DB_SCHEMES =
   'postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle|cockroachdb|clickhouse|couchbase|neo4j(?:\\+s)?|cassandra|jdbc:[a-z]+';
 const userPass = '(?<user>[A-Za-z0-9._~%!$&*+-]{1,64}):(?<secret>[^\\s:@/\'"`<>{}]{3,128})@(?<host>[A-Za-z0-9.-]+|\\[[0-9a-fA-F:]+\\])';
+
+/** A password in a URL counts unless it repeats the user (guest:guest) or the host is a documentation example. */
+export function isUrlPassword(secret: string, groups: Readonly<Record<string, string | undefined>>): boolean {
+  const host = (groups['host'] ?? '').toLowerCase();
+  if (secret === groups['user'] || looksDescriptive(secret)) return false;
+  return !/(?:^|\.)example(?:\.(?:com|org|net))?$|^(?:host|hostname|somehost|your-?host)$/.test(host);
+}
 
 export const structuralRules: readonly Rule[] = [
   {
@@ -84,6 +91,7 @@ export const structuralRules: readonly Rule[] = [
     regex: new RegExp(`(?<![A-Za-z0-9+])(?:${DB_SCHEMES})://${userPass}`, 'gi'),
     keywords: ['://'],
     minEntropy: 0,
+    validate: isUrlPassword,
   },
   {
     id: 'url-with-password',
@@ -91,6 +99,7 @@ export const structuralRules: readonly Rule[] = [
     regex: new RegExp(`(?<![A-Za-z0-9+])(?:https?|ftps?|sftp|smtps?|ldaps?|ssh|git|svn|wss?)://${userPass}`, 'gi'),
     keywords: ['://'],
     minEntropy: 0,
+    validate: isUrlPassword,
   },
   {
     id: 'authorization-bearer',
