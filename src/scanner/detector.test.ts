@@ -50,7 +50,7 @@ test('placeholders, env references and documented examples are not reported', ()
     'const secret = process.env.SECRET;',
     `TOKEN=${'gh' + 'p_'}${'x'.repeat(36)}`,
     'aws_access_key_id = AK' + 'IAIOSFODNN7EXAMPLE',
-    'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfi' + 'CYEXAMPLEKEY',
+    'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfi' + 'CYEXAMPLEKEY', // arca:allow (test fixture)
     `"integrity": "sha512-${Buffer.alloc(64, 7).toString('base64')}"`,
     'api_token = "3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e"',
     'DATABASE_URL=postgres://user:password@localhost/app',
@@ -86,7 +86,7 @@ test('JSON-escaped assignments in notebooks are found with their real line', () 
 test('JWTs must decode to JSON; connection strings report only the password', () => {
   assert.deepEqual(kinds(`t = ${gen('jwt')}`), ['jwt']);
   assert.deepEqual(kinds('t = eyJ' + 'a'.repeat(20) + '.eyJ' + 'b'.repeat(20) + '.' + 'c'.repeat(20)), []);
-  const d = detector.detect('url: mongodb+srv://svc:Qw9-zT4kLp2x@cluster0.internal.net/db');
+  const d = detector.detect('url: mongodb+srv://svc:Qw9-zT4kLp2x@cluster0.internal.net/db'); // arca:allow (test fixture)
   assert.equal(d[0]?.kind, 'connection-string');
   assert.equal(d[0]?.secret, 'Qw9-zT4kLp2x');
 });

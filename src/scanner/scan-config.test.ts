@@ -13,10 +13,10 @@ test('YAML and JSON configs load; allowlists by path, regex and stop-word apply'
     const config = loadScanConfig(dir);
     assert.equal(config.maxFileSize, 1000);
     const s = new ContentScanner(config);
-    assert.deepEqual(s.scan('password = "Qx7!mPz2Lw9r"', { file: 'fixtures/a.py' }), []);
-    assert.deepEqual(s.scan('password = "Zz7!mPz2Lw9r"', { file: 'a.py' }), []);
-    assert.deepEqual(s.scan('password = "x9localonly2Q"', { file: 'a.py' }), []);
-    assert.equal(s.scan('password = "Qx7!mPz2Lw9r"', { file: 'a.py' }).length, 1);
+    assert.deepEqual(s.scan('password = "Qx7!mPz2Lw9r"', { file: 'fixtures/a.py' }), []); // arca:allow (test fixture)
+    assert.deepEqual(s.scan('password = "Zz7!mPz2Lw9r"', { file: 'a.py' }), []); // arca:allow (test fixture)
+    assert.deepEqual(s.scan('password = "x9localonly2Q"', { file: 'a.py' }), []); // arca:allow (test fixture)
+    assert.equal(s.scan('password = "Qx7!mPz2Lw9r"', { file: 'a.py' }).length, 1); // arca:allow (test fixture)
     writeFileSync(join(dir, 'c.json'), JSON.stringify({ allowlist: { stopwords: ['abc'] } }));
     assert.deepEqual(loadScanConfig(dir, join(dir, 'c.json')).stopwords, ['abc']);
     assert.ok(compileAllowlist(config).isAllowedPath('sub/package-lock.json'));

@@ -114,9 +114,9 @@ function digestNegatives(r: SeededRandom): string[] {
 function documentedExamples(): string[] {
   return [
     'aws_access_key_id = AK' + 'IAIOSFODNN7EXAMPLE',
-    'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfi' + 'CYEXAMPLEKEY',
+    'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfi' + 'CYEXAMPLEKEY', // arca:allow (test fixture)
     'stripe.api_key = "sk_' + 'test_' + '4eC39HqLyjWDarjtT1zdp7dc"',
-    'token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.' +
+    'token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.' + // arca:allow (test fixture)
       'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"',
   ];
 }

@@ -14,7 +14,7 @@ const findings: Finding[] = [
     file: '=cmd|calc',
     line: 1,
     column: 1,
-    secret: 'Zq8xLp2W',
+    secret: 'Zq8xLp2W', // arca:allow (test fixture)
     fingerprint: 'e'.repeat(40),
     commit: 'c'.repeat(40),
     author: 'Ada',
