@@ -69,7 +69,9 @@ test('installs an executable pre-commit hook and refuses to replace a foreign on
 
 test('the hook blocks a commit that adds a secret and lets a clean one through', async () => {
   const { dir, git, io } = setup();
-  const bin = fakeArcaBin(mkdtempSync(join(tmpdir(), 'arca-')));
+  const binDir = mkdtempSync(join(tmpdir(), 'arca-'));
+  dirs.push(binDir);
+  const bin = fakeArcaBin(binDir);
   assert.equal(await scanInstallHookCommand.run([`-bin=${bin}`], io), 0);
   writeFileSync(join(dir, 'clean.txt'), 'hello\n');
   git('add', 'clean.txt');
