@@ -43,8 +43,16 @@ export type HostSpec =
 
 export type HostCommand =
   | { readonly cmd: 'rss' }
-  | { readonly cmd: 'mint'; readonly count: number; readonly budgetMs: number; readonly ttlSeconds: number; readonly concurrency: number }
-  | { readonly cmd: 'reap'; readonly advanceMs: number; readonly batch: number }
+  | {
+      readonly cmd: 'mint';
+      /** `create`: TokenStore.create, `concurrency` at a time; `bulk`: bulk-token-loader, `batch` per transaction. */
+      readonly method: 'create' | 'bulk';
+      readonly count: number;
+      readonly budgetMs: number;
+      readonly ttlSeconds: number;
+      readonly concurrency: number;
+    }
+  | { readonly cmd: 'reap'; readonly advanceMs: number; readonly batch: number; readonly budgetMs: number }
   | { readonly cmd: 'close' };
 
 export type HostReply =

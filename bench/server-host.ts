@@ -3,13 +3,15 @@
 // PostgreSQL) or the `ceiling`, a bare node:http server answering a fixed JSON body. Once
 // `GET /v1/sys/health` answers 200 it replies `ready` with the time since this process
 // started; then serves HostCommands over IPC (RSS, bulk token minting through the public
-// TokenStore, lease reaping through the LeaseManager, close).
+// TokenStore or the bulk loader, lease reaping through the LeaseManager, close).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startServer } from '../src/main/start-server.js';
 import type { RunningServer } from '../src/main/start-server.js';
 import { buildConfig } from '../src/config/server-config.js';
-import { FakeClock } from '../src/lib/clock.js';
+import { FakeClock, systemClock } from '../src/lib/clock.js';
+import type { Clock } from '../src/lib/clock.js';
+import { bulkLoadTokens } from './bulk-token-loader.js';
 import type { HostCommand, HostReply, HostSpec } from './bench-protocol.js';
 
 type ArcaSpec = Extract<HostSpec, { mode: 'arca' }>;
@@ -42,10 +44,14 @@ async function startArca(spec: ArcaSpec, clock: FakeClock | undefined): Promise<
 }
 
 /** Mints orphan service tokens with a TTL (each one a live entry in the expiry index) until `count` or the time budget. */
-async function mint(server: RunningServer, command: Extract<HostCommand, { cmd: 'mint' }>): Promise<HostReply> {
+async function mint(server: RunningServer, clock: Clock, command: Extract<HostCommand, { cmd: 'mint' }>): Promise<HostReply> {
+  const started = performance.now();
+  if (command.method === 'bulk') {
+    const count = await bulkLoadTokens(server.core, clock, { count: command.count, ttlSeconds: command.ttlSeconds, batch: 10_000, budgetMs: command.budgetMs });
+    return { type: 'minted', count, seconds: (performance.now() - started) / 1000 };
+  }
   const root = await server.core.tokens.lookup(server.rootToken);
   if (!root) return { type: 'error', message: 'root token not found (mint needs the first start)' };
-  const started = performance.now();
   const deadline = started + command.budgetMs;
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -63,8 +69,9 @@ async function reap(server: RunningServer, clock: FakeClock | undefined, command
   server.core.leases.stop();
   clock.advance(command.advanceMs);
   const started = performance.now();
+  const deadline = started + command.budgetMs;
   let count = 0;
-  for (;;) {
+  while (performance.now() < deadline) {
     const done = await server.core.leases.reapExpired(command.batch);
     if (done === 0) break;
     count += done;
@@ -90,7 +97,7 @@ async function main(spec: HostSpec): Promise<void> {
         case 'rss':
           return { type: 'rss', rss: process.memoryUsage().rss };
         case 'mint':
-          return arca ? mint(arca, command) : { type: 'error', message: 'not an Arca host' };
+          return arca ? mint(arca, clock ?? systemClock, command) : { type: 'error', message: 'not an Arca host' };
         case 'reap':
           return arca ? reap(arca, clock, command) : { type: 'error', message: 'not an Arca host' };
         case 'close':

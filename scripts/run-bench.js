@@ -3,7 +3,16 @@
 // Node process so one's heap and RSS do not skew the other's figures.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// Child mode: `run-bench.js --run <file> <export>` imports one bench and calls it. A file
+// argument (not `node -e`) keeps execArgv clean for the processes and workers benches fork.
+if (process.argv[2] === '--run') {
+  const [file, fn] = process.argv.slice(3);
+  const mod = await import(pathToFileURL(file).href);
+  await mod[fn]();
+  process.exit(0);
+}
 
 const benches = [
   ['dist/bench/server-bench.js', 'runServerBench'],
@@ -19,9 +28,7 @@ for (const [file, fn] of benches) {
     }
     continue;
   }
-  const url = pathToFileURL(file).href;
-  const script = `import(${JSON.stringify(url)}).then((m) => m.${fn}()).catch((e) => { console.error(e); process.exit(1); });`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--run', file, fn], { stdio: 'inherit' });
   if (r.status !== 0) {
     console.error(`run-bench: ${file} failed (exit ${r.status ?? r.signal})`);
     failed = true;
