@@ -115,6 +115,11 @@ export class AuditBroker {
     return mounted.device.hashAuditValue(input);
   }
 
+  /** True when at least one device is enabled (callers skip building records otherwise). */
+  get active(): boolean {
+    return this.devices.size > 0;
+  }
+
   logRequest(entry: AuditEntry): Promise<void> {
     if (entry.type !== 'request') return Promise.reject(new ArcaError('internal', 'audit: logRequest needs a request entry'));
     return this.fanOut(entry);

@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { FakeClock } from '../lib/clock.js';
-import { ArcaError } from '../lib/errors.js';
 import { BarrierCipher } from './barrier-cipher.js';
 import { RESERVED_KEYS } from './reserved-keys.js';
 import { SecurityBarrier } from './security-barrier.js';
 import { SqlitePhysical } from '../storage/sqlite/sqlite-physical.js';
+import { isArcaErrorWith } from '../../test/support/arca-error.js';
 
 interface World {
   dir: string;
@@ -46,14 +46,6 @@ async function world(): Promise<World> {
 const text = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 const str = (b: Uint8Array | undefined): string | undefined => (b === undefined ? undefined : Buffer.from(b).toString());
 
-function isCode(code: string, pattern?: RegExp) {
-  return (err: unknown): boolean => {
-    assert.ok(err instanceof ArcaError, `expected ArcaError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    if (pattern) assert.match(err.message, pattern);
-    return true;
-  };
-}
 
 test('values round-trip and the physical layer only sees ciphertext', async () => {
   const w = await world();
@@ -103,7 +95,7 @@ test('a ciphertext copied to another key does not decrypt, and the error names t
     assert.ok(blob);
     await w.physical.put('secret/b', blob);
     await assert.rejects(w.barrier.get('secret/b'), (err: unknown) => {
-      isCode('internal', /"secret\/b"/)(err);
+      isArcaErrorWith('internal', /"secret\/b"/)(err);
       assert.ok(!(err as Error).message.includes('value-a-secret'));
       return true;
     });
@@ -120,20 +112,20 @@ test('tampered bytes, relabelled terms and foreign blobs are rejected', async ()
     const flipped = Buffer.from(blob);
     flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 1;
     await w.physical.put('secret/a', flipped);
-    await assert.rejects(w.barrier.get('secret/a'), isCode('internal', /tampered/));
+    await assert.rejects(w.barrier.get('secret/a'), isArcaErrorWith('internal', /tampered/));
 
     await w.barrier.rotate();
     const relabelled = Buffer.from(blob);
     relabelled.writeUInt32BE(2, 1);
     await w.physical.put('secret/a', relabelled);
-    await assert.rejects(w.barrier.get('secret/a'), isCode('internal', /secret\/a/));
+    await assert.rejects(w.barrier.get('secret/a'), isArcaErrorWith('internal', /secret\/a/));
 
     relabelled.writeUInt32BE(99, 1);
     await w.physical.put('secret/a', relabelled);
-    await assert.rejects(w.barrier.get('secret/a'), isCode('internal', /unknown keyring term 99/));
+    await assert.rejects(w.barrier.get('secret/a'), isArcaErrorWith('internal', /unknown keyring term 99/));
 
     await w.physical.put('secret/a', text('plain'));
-    await assert.rejects(w.barrier.get('secret/a'), isCode('internal', /not a barrier ciphertext/));
+    await assert.rejects(w.barrier.get('secret/a'), isArcaErrorWith('internal', /not a barrier ciphertext/));
   } finally {
     await w.cleanup();
   }
@@ -145,7 +137,7 @@ test('while sealed every operation throws sealed', async () => {
     await w.barrier.put('secret/a', text('x'));
     w.barrier.seal();
     assert.equal(w.barrier.sealed, true);
-    const sealed = isCode('sealed', /^Vault is sealed$/);
+    const sealed = isArcaErrorWith('sealed', /^Vault is sealed$/);
     await assert.rejects(w.barrier.get('secret/a'), sealed);
     await assert.rejects(w.barrier.put('secret/a', text('y')), sealed);
     await assert.rejects(w.barrier.delete('secret/a'), sealed);
@@ -165,15 +157,15 @@ test('while sealed every operation throws sealed', async () => {
 test('initialize and unseal guard their preconditions', async () => {
   const w = await world();
   try {
-    await assert.rejects(w.barrier.initialize(randomBytes(32)), isCode('invalid_request', /already initialized/));
+    await assert.rejects(w.barrier.initialize(randomBytes(32)), isArcaErrorWith('invalid_request', /already initialized/));
     w.barrier.seal();
-    await assert.rejects(w.barrier.unseal(randomBytes(32)), isCode('invalid_request', /does not open/));
-    await assert.rejects(w.barrier.unseal(randomBytes(16)), isCode('invalid_request', /32 bytes/));
+    await assert.rejects(w.barrier.unseal(randomBytes(32)), isArcaErrorWith('invalid_request', /does not open/));
+    await assert.rejects(w.barrier.unseal(randomBytes(16)), isArcaErrorWith('invalid_request', /32 bytes/));
     assert.equal(w.barrier.sealed, true);
     const otherPhysical = SqlitePhysical.open(path.join(w.dir, 'other.db'));
     const fresh = new SecurityBarrier(otherPhysical);
     assert.equal(await fresh.isInitialized(), false);
-    await assert.rejects(fresh.unseal(randomBytes(32)), isCode('invalid_request', /not initialized/));
+    await assert.rejects(fresh.unseal(randomBytes(32)), isArcaErrorWith('invalid_request', /not initialized/));
     await otherPhysical.close();
   } finally {
     await w.cleanup();
@@ -228,7 +220,7 @@ test('rekeyRoot re-seals the keyring: the old root no longer unseals, the new on
     assert.equal(w.barrier.verifyRootKey(w.rootKey), false);
     assert.equal(str(await w.barrier.get('secret/a')), 'kept');
     w.barrier.seal();
-    await assert.rejects(w.barrier.unseal(w.rootKey), isCode('invalid_request'));
+    await assert.rejects(w.barrier.unseal(w.rootKey), isArcaErrorWith('invalid_request'));
     await w.barrier.unseal(newRoot);
     assert.equal(str(await w.barrier.get('secret/a')), 'kept');
   } finally {
@@ -242,9 +234,9 @@ test('reserved seal keys are refused and hidden; the reserved accessor works whi
     await w.barrier.reserved.put(RESERVED_KEYS.sealConfig, text('{"type":"shamir"}'));
     await w.barrier.put('core/mounts', text('m'));
     for (const key of Object.values(RESERVED_KEYS)) {
-      await assert.rejects(w.barrier.get(key), isCode('invalid_request', /reserved/));
-      await assert.rejects(w.barrier.put(key, text('x')), isCode('invalid_request', /reserved/));
-      await assert.rejects(w.barrier.delete(key), isCode('invalid_request', /reserved/));
+      await assert.rejects(w.barrier.get(key), isArcaErrorWith('invalid_request', /reserved/));
+      await assert.rejects(w.barrier.put(key, text('x')), isArcaErrorWith('invalid_request', /reserved/));
+      await assert.rejects(w.barrier.delete(key), isArcaErrorWith('invalid_request', /reserved/));
     }
     assert.deepEqual(await w.barrier.list('core/'), ['mounts']);
     assert.deepEqual(await w.barrier.list(''), ['core/']);
@@ -255,7 +247,7 @@ test('reserved seal keys are refused and hidden; the reserved accessor works whi
     assert.deepEqual(await w.barrier.scan('', { limit: 1 }), ['core/mounts']);
     w.barrier.seal();
     assert.equal(str(await w.barrier.reserved.get(RESERVED_KEYS.sealConfig)), '{"type":"shamir"}');
-    await assert.rejects(w.barrier.reserved.get('core/keyring' as typeof RESERVED_KEYS.rootKey), isCode('internal'));
+    await assert.rejects(w.barrier.reserved.get('core/keyring' as typeof RESERVED_KEYS.rootKey), isArcaErrorWith('internal'));
   } finally {
     await w.cleanup();
   }
@@ -297,7 +289,7 @@ test('property: any value at any key round-trips and is bound to its key', async
         assert.deepEqual(new Uint8Array((await w.barrier.get(key)) as Uint8Array), v);
         const blob = (await w.physical.get(key)) as Uint8Array;
         await w.physical.put(`${key}-copy`, blob);
-        await assert.rejects(w.barrier.get(`${key}-copy`), isCode('internal'));
+        await assert.rejects(w.barrier.get(`${key}-copy`), isArcaErrorWith('internal'));
       }),
       { numRuns: 60 },
     );

@@ -39,3 +39,16 @@ test('reads YAML and JSON files', () => {
   assert.deepEqual(loadServerConfig({ file: 'c.json', env: {}, cwd: dir }).storage, { type: 'inmem' });
   assert.throws(() => loadServerConfig({ file: 'missing.yaml', env: {}, cwd: dir }), /cannot read config file/);
 });
+
+test('a config parse error gives a position, never the file content', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arca-'));
+  writeFileSync(join(dir, 'bad.json'), '{"storage": {"connection_url": postgres://u:s3cret-pw@h/db}}');
+  writeFileSync(join(dir, 'bad.yaml'), 'storage:\n  connection_url: postgres://u:s3cret-pw@h/db\n    bad: [\n');
+  for (const file of ['bad.json', 'bad.yaml']) {
+    assert.throws(
+      () => loadServerConfig({ file, env: {}, cwd: dir }),
+      (err: unknown) => err instanceof Error && /is not valid/.test(err.message) && !err.message.includes('s3cret'),
+    );
+  }
+  assert.throws(() => loadServerConfig({ file: 'bad.yaml', env: {}, cwd: dir }), /at line \d+, column \d+/);
+});

@@ -67,7 +67,8 @@ export function readConfigFile(path: string): Raw {
   try {
     parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ArcaError('invalid_request', `config file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${err instanceof Error ? err.message.split('\n')[0] : ''}`);
+    // Only a position: a parser's message may quote the file (a connection URL's password).
+    throw new ArcaError('invalid_request', `config file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}${parsePosition(err)}`);
   }
   if (parsed === null || parsed === undefined) return {};
   return asObject(parsed, 'config');
@@ -157,6 +158,12 @@ function buildAudit(value: unknown): AuditDeviceConfig[] {
     const path = str(raw['path'], `audit[${i}].path`) ?? 'file';
     return { type: 'file', path: path.endsWith('/') ? path : `${path}/`, options: flat };
   });
+}
+
+/** " at line L, column C" from a yaml error, or '' (JSON.parse gives no safe position). */
+function parsePosition(err: unknown): string {
+  const pos = (err as { linePos?: Array<{ line: number; col: number }> } | undefined)?.linePos?.[0];
+  return pos ? ` at line ${pos.line}, column ${pos.col}` : '';
 }
 
 function configError(message: string): ArcaError {

@@ -1,5 +1,6 @@
 // src/core — what the request pipeline hands back to the HTTP layer: the parts of Vault's
 // response envelope (lease, auth, wrap info) already resolved, so http/ only renders.
+import type { AuditWrapInfo } from '../audit/audit-entry.js';
 
 export interface AuthEnvelope {
   readonly client_token: string;
@@ -17,14 +18,8 @@ export interface AuthEnvelope {
   readonly mfa_requirement: unknown;
 }
 
-export interface WrapInfo {
-  readonly token: string;
-  readonly accessor: string;
-  readonly ttl: number;
-  readonly creation_time: string;
-  readonly creation_path: string;
-  readonly wrapped_accessor?: string;
-}
+/** Vault's `wrap_info`: the same record the audit log carries (its token is HMAC'd there). */
+export type WrapInfo = AuditWrapInfo;
 
 export interface CoreResponse {
   /** Overrides the default status (200 with a body, 204 without). */

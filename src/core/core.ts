@@ -12,6 +12,7 @@ import { StorageView } from '../storage/storage-view.js';
 import type { SecurityBarrier } from '../barrier/security-barrier.js';
 import type { BackendFactory, MountConfig } from '../framework/backend.js';
 import { BackendHandler } from '../framework/backend-handler.js';
+import type { PathMatch } from '../framework/backend-handler.js';
 import type { LogicalRequest, LogicalResponse } from '../framework/logical.js';
 import { AuditBroker } from '../audit/audit-broker.js';
 import { Router } from './router/router.js';
@@ -135,30 +136,32 @@ export class Core {
 
     // While sealed only unauthenticated sys paths get here and there is no token store.
     let exhausted = false;
-    if (this.active && (!unauthenticated || req.clientToken !== '')) exhausted = await this.authorize(req, unauthenticated, path?.spec.sudo === true);
+    if (this.active && (!unauthenticated || req.clientToken !== '')) exhausted = await this.authorize(req, mount, path, unauthenticated);
     try {
-      return await this.dispatch(req, mount);
+      return await this.dispatch(req, mount, path);
     } finally {
       // A token whose last use this was is revoked once its request is answered.
       if (exhausted && req.auth) await this.tokens.revokeByKey(req.auth.tokenKey).catch(() => undefined);
     }
   }
 
-  private async dispatch(req: LogicalRequest, mount: MountedBackend): Promise<CoreResponse | undefined> {
+  private async dispatch(req: LogicalRequest, mount: MountedBackend, path: PathMatch | undefined): Promise<CoreResponse | undefined> {
     const started = performance.now();
-    await this.audit.logRequest(requestRecord(req, this.deps.clock.now()));
+    // With no device enabled there is nothing to write: do not build the records.
+    const audited = this.audit.active;
+    if (audited) await this.audit.logRequest(requestRecord(req, this.deps.clock.now()));
     let res: LogicalResponse | undefined;
     try {
-      res = await mount.handler.handle(req);
+      res = await mount.handler.handle(req, path);
     } catch (err) {
       const message = isArcaError(err) ? err.errors.join('; ') : 'internal error';
-      await this.audit.logResponse(responseRecord(req, this.deps.clock.now(), undefined, message, isArcaError(err) ? err.status : 500));
+      if (audited) await this.audit.logResponse(responseRecord(req, this.deps.clock.now(), undefined, message, isArcaError(err) ? err.status : 500));
       throw err;
     } finally {
       this.deps.metrics?.observeHandler(mount.entry.type, performance.now() - started);
     }
     const out = await finishResponse(this, req, mount.entry, res);
-    await this.audit.logResponse(responseRecord(req, this.deps.clock.now(), out));
+    if (audited) await this.audit.logResponse(responseRecord(req, this.deps.clock.now(), out));
     return out;
   }
 
@@ -166,7 +169,7 @@ export class Core {
    * Resolves the caller's token, decides create vs update, checks the ACL and counts one
    * use. Returns true when that use exhausted the token.
    */
-  private async authorize(req: LogicalRequest, unauthenticated: boolean, sudo: boolean): Promise<boolean> {
+  private async authorize(req: LogicalRequest, mount: MountedBackend, path: PathMatch | undefined, unauthenticated: boolean): Promise<boolean> {
     const entry = req.clientToken === '' ? undefined : await this.tokens.lookup(req.clientToken);
     if (!entry) {
       if (unauthenticated) return false;
@@ -175,12 +178,12 @@ export class Core {
     req.auth = this.tokens.toRequestAuth(entry);
     if (unauthenticated) return false;
     if (req.operation === 'update') {
-      const exists = await this.router.route(req.path)?.mount.handler.exists(req);
+      const exists = path ? await mount.handler.exists(req, path) : undefined;
       if (exists === false) req.operation = 'create';
     }
     const acl = await this.policies.acl(entry.policies);
     const verdict = acl.check({ path: req.path, operation: req.operation, data: req.data });
-    if (!verdict.allowed || (sudo && !verdict.rootPrivs)) throw forbidden();
+    if (!verdict.allowed || (path?.spec.sudo === true && !verdict.rootPrivs)) throw forbidden();
     const use = await this.tokens.use(entry);
     if (!use) throw forbidden();
     return use.exhausted;

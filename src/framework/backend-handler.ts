@@ -37,14 +37,15 @@ export class BackendHandler {
   }
 
   /** Whether a write to this path targets an existing item; undefined when the path has no check. */
-  async exists(req: LogicalRequest): Promise<boolean | undefined> {
-    const m = this.match(req.relativePath);
+  async exists(req: LogicalRequest, matched?: PathMatch): Promise<boolean | undefined> {
+    const m = matched ?? this.match(req.relativePath);
     if (!m || !m.spec.existenceCheck) return undefined;
     return m.spec.existenceCheck(this.context(req, m));
   }
 
-  async handle(req: LogicalRequest): Promise<LogicalResponse | undefined> {
-    const m = this.match(req.relativePath);
+  /** `matched` is the result of `match(req.relativePath)` when the caller already has it. */
+  async handle(req: LogicalRequest, matched?: PathMatch): Promise<LogicalResponse | undefined> {
+    const m = matched ?? this.match(req.relativePath);
     if (!m) throw new ArcaError('not_found', `unsupported path: ${JSON.stringify(req.path)}`);
     const handler = pickHandler(m.spec, req.operation);
     if (!handler) throw new ArcaError('method_not_allowed', 'unsupported operation');

@@ -40,6 +40,13 @@ export function createApiHandler(core: RequestProcessor, logger: Logger, observe
     if (input.method === 'HEAD') out = { ...out, body: '' };
     const durationMs = performance.now() - started;
     observer?.observe({ method: input.method, path, status: out.status, durationMs, requestId });
+    // Access log: ids, path and status only (paths name secrets, never hold their values).
+    // Successes at debug so the default level costs one comparison per request.
+    if (out.status < 500) {
+      const line = { requestId, method: input.method, path, status: out.status, durationMs: Math.round(durationMs * 1000) / 1000 };
+      if (out.status < 400) logger.debug(line, 'request');
+      else logger.info(line, 'request');
+    }
     return out;
   };
 }

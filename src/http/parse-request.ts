@@ -91,9 +91,10 @@ function parseBody(body: Uint8Array): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch (err) {
-    const detail = err instanceof SyntaxError ? err.message.slice(0, 200) : 'invalid JSON';
-    throw badRequest(`failed to parse JSON input: ${detail}`);
+  } catch {
+    // V8's SyntaxError quotes the text around the fault, which may be a secret value: only
+    // the fact is reported.
+    throw badRequest('failed to parse JSON input: the body is not valid JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw badRequest('failed to parse JSON input: the body must be a JSON object');

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { ArcaClient } from '../../src/client/arca-client.js';
 import { startServer } from '../../src/main/start-server.js';
 import { startTestServer } from './start-test-server.js';
@@ -56,6 +57,10 @@ test('malformed input gets a 4xx and changes nothing', async () => {
       assert.equal(res.status, 400, body.slice(0, 20));
       assert.match(((await res.json()) as { errors: string[] }).errors[0] ?? '', /JSON/);
     }
+    // The parse error must not quote the body: it may hold the very secret being written.
+    const leaky = await fetch(url, { method: 'POST', headers, body: '{"data": {"password": hunter2-secret}}' });
+    assert.equal(leaky.status, 400);
+    assert.equal((await leaky.text()).includes('hunter2'), false);
     const wrongType = await t.client.raw('PUT', 'secret/data/k', { data: 'not-a-map' });
     assert.equal(wrongType.status, 400);
     const badMethod = await fetch(url, { method: 'OPTIONS', headers });
@@ -143,5 +148,31 @@ test('key-file seal on SQLite: first start initialises, restart unseals, no plai
     void addr;
   } finally {
     await t.close().catch(() => undefined);
+  }
+});
+
+test('access log: one JSON line per request with id, path, status and duration, never a value', async () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      done();
+    },
+  });
+  const t = await startTestServer({ dev: true, logLevel: 'debug', logDestination: sink });
+  const marker = `value-${randomBytes(8).toString('hex')}`;
+  try {
+    await t.client.write('secret/data/logged', { data: { password: marker } });
+    await t.client.raw('GET', 'secret/data/missing');
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r['msg'] === 'request');
+    const write = records.find((r) => r['path'] === 'secret/data/logged');
+    assert.equal(write?.['status'], 200);
+    assert.equal(typeof write?.['requestId'], 'string');
+    assert.equal(typeof write?.['durationMs'], 'number');
+    assert.equal(records.find((r) => r['path'] === 'secret/data/missing')?.['status'], 404);
+    assert.equal(lines.some((l) => l.includes(marker)), false);
+    assert.equal(lines.some((l) => l.includes(t.server.rootToken)), false);
+  } finally {
+    await t.close();
   }
 });

@@ -7,22 +7,14 @@ import path from 'node:path';
 import { SecurityBarrier } from '../../barrier/security-barrier.js';
 import { SqlitePhysical } from '../../storage/sqlite/sqlite-physical.js';
 import { RESERVED_KEYS } from '../../barrier/reserved-keys.js';
-import { ArcaError } from '../../lib/errors.js';
 import { KeyFileSeal } from './key-file-seal.js';
 import { SealManager } from './seal-manager.js';
+import { isArcaErrorWith } from '../../../test/support/arca-error.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(os.tmpdir() + '/arca-');
 }
 
-function isCode(code: string, pattern?: RegExp) {
-  return (err: unknown): boolean => {
-    assert.ok(err instanceof ArcaError, `expected ArcaError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    if (pattern) assert.match(err.message, pattern);
-    return true;
-  };
-}
 
 test('create writes a 32-byte key with mode 0600 and refuses to overwrite', async () => {
   const dir = tempDir();
@@ -32,7 +24,7 @@ test('create writes a 32-byte key with mode 0600 and refuses to overwrite', asyn
     const stat = fs.statSync(file);
     assert.equal(stat.mode & 0o777, 0o600);
     assert.equal(stat.size, 32);
-    await assert.rejects(KeyFileSeal.create(file), isCode('invalid_request', /already exists/));
+    await assert.rejects(KeyFileSeal.create(file), isArcaErrorWith('invalid_request', /already exists/));
     const again = await KeyFileSeal.openOrCreate(file);
     assert.equal(again.path, file);
   } finally {
@@ -49,13 +41,13 @@ test('a key file readable by group or others is refused with a clear error', asy
       fs.chmodSync(file, mode);
       await assert.rejects(
         KeyFileSeal.open(file),
-        isCode('invalid_request', new RegExp(`mode 0${mode.toString(8)}.*group or others.*0600`)),
+        isArcaErrorWith('invalid_request', new RegExp(`mode 0${mode.toString(8)}.*group or others.*0600`)),
       );
     }
     fs.chmodSync(file, 0o400);
     await KeyFileSeal.open(file);
-    await assert.rejects(KeyFileSeal.open(path.join(dir, 'missing')), isCode('invalid_request', /cannot be read/));
-    await assert.rejects(KeyFileSeal.open(dir), isCode('invalid_request', /group or others|not a regular file/));
+    await assert.rejects(KeyFileSeal.open(path.join(dir, 'missing')), isArcaErrorWith('invalid_request', /cannot be read/));
+    await assert.rejects(KeyFileSeal.open(dir), isArcaErrorWith('invalid_request', /group or others|not a regular file/));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -71,7 +63,7 @@ test('hex key files are accepted; other contents are refused', async () => {
     assert.deepEqual(seal.unwrapRootKey(seal.wrapRootKey(root)), root);
     const bad = path.join(dir, 'bad.key');
     fs.writeFileSync(bad, 'short', { mode: 0o600 });
-    await assert.rejects(KeyFileSeal.open(bad), isCode('invalid_request', /32 raw bytes or 64 hex/));
+    await assert.rejects(KeyFileSeal.open(bad), isArcaErrorWith('invalid_request', /32 raw bytes or 64 hex/));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -93,8 +85,8 @@ test('key-file seal: init unseals at once, restart auto-unseals without shares, 
     const stored = await barrier.reserved.get(RESERVED_KEYS.rootKey);
     assert.ok(stored);
     assert.ok(!Buffer.from(stored).includes(init.rootKey));
-    await assert.rejects(seal.submitUnsealKey('00'.repeat(33)), isCode('invalid_request', /key file seal takes no unseal keys/));
-    await assert.rejects(seal.rekeyInit({ secret_shares: 3, secret_threshold: 2 }), isCode('invalid_request', /not supported/));
+    await assert.rejects(seal.submitUnsealKey('00'.repeat(33)), isArcaErrorWith('invalid_request', /key file seal takes no unseal keys/));
+    await assert.rejects(seal.rekeyInit({ secret_shares: 3, secret_threshold: 2 }), isArcaErrorWith('invalid_request', /not supported/));
     barrier.seal();
     await physical.close();
 
@@ -110,9 +102,9 @@ test('key-file seal: init unseals at once, restart auto-unseals without shares, 
 
     const other = await KeyFileSeal.create(path.join(dir, 'other.key'));
     const wrong = new SealManager({ barrier, keyFile: other });
-    await assert.rejects(wrong.autoUnseal(), isCode('invalid_request', /does not open the stored root key/));
+    await assert.rejects(wrong.autoUnseal(), isArcaErrorWith('invalid_request', /does not open the stored root key/));
     const none = new SealManager({ barrier });
-    await assert.rejects(none.autoUnseal(), isCode('invalid_request', /no key file was given/));
+    await assert.rejects(none.autoUnseal(), isArcaErrorWith('invalid_request', /no key file was given/));
     assert.equal(barrier.sealed, true);
     await physical.close();
   } finally {
@@ -127,7 +119,7 @@ test('auto-unseal is refused for a Shamir-initialized store', async () => {
     const barrier = new SecurityBarrier(physical);
     await new SealManager({ barrier }).initialize({ secret_shares: 3, secret_threshold: 2 });
     const keyFile = await KeyFileSeal.create(path.join(dir, 'unseal.key'));
-    await assert.rejects(new SealManager({ barrier, keyFile }).autoUnseal(), isCode('invalid_request', /Shamir/));
+    await assert.rejects(new SealManager({ barrier, keyFile }).autoUnseal(), isArcaErrorWith('invalid_request', /Shamir/));
     await physical.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

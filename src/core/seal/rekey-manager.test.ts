@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { SecurityBarrier } from '../../barrier/security-barrier.js';
 import { SqlitePhysical } from '../../storage/sqlite/sqlite-physical.js';
-import { ArcaError } from '../../lib/errors.js';
 import type { InitResult } from './seal-manager.js';
 import { SealManager } from './seal-manager.js';
+import { isArcaErrorWith } from '../../../test/support/arca-error.js';
 
 interface World {
   barrier: SecurityBarrier;
@@ -36,14 +36,6 @@ async function world(shares = 5, threshold = 3): Promise<World> {
   };
 }
 
-function isCode(code: string, pattern?: RegExp) {
-  return (err: unknown): boolean => {
-    assert.ok(err instanceof ArcaError, `expected ArcaError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    if (pattern) assert.match(err.message, pattern);
-    return true;
-  };
-}
 
 test('rekey 3-of-5 → 2-of-3: new shares unseal, old shares no longer do, data survives', async () => {
   const w = await world();
@@ -67,7 +59,7 @@ test('rekey 3-of-5 → 2-of-3: new shares unseal, old shares no longer do, data 
     assert.equal(started.n, 3);
     assert.equal(started.required, 3);
     assert.notEqual(started.nonce, '');
-    await assert.rejects(w.seal.rekeyInit({ secret_shares: 3, secret_threshold: 2 }), isCode('invalid_request', /already in progress/));
+    await assert.rejects(w.seal.rekeyInit({ secret_shares: 3, secret_threshold: 2 }), isArcaErrorWith('invalid_request', /already in progress/));
 
     const p1 = await w.seal.rekeyUpdate(w.init.keys[3] as string, started.nonce);
     assert.ok(!('complete' in p1));
@@ -88,7 +80,7 @@ test('rekey 3-of-5 → 2-of-3: new shares unseal, old shares no longer do, data 
     await w.seal.seal();
     // The new threshold is 2, so two old shares are tried and rejected.
     await w.seal.submitUnsealKey(w.init.keys[0] as string);
-    await assert.rejects(w.seal.submitUnsealKey(w.init.keys[1] as string), isCode('invalid_request'));
+    await assert.rejects(w.seal.submitUnsealKey(w.init.keys[1] as string), isArcaErrorWith('invalid_request'));
     assert.equal(w.barrier.sealed, true);
 
     await w.seal.submitUnsealKey(done.keys[2] as string);
@@ -103,22 +95,22 @@ test('rekey 3-of-5 → 2-of-3: new shares unseal, old shares no longer do, data 
 test('rekey errors: no rekey, wrong nonce, duplicates, invalid config, sealed', async () => {
   const w = await world();
   try {
-    await assert.rejects(w.seal.rekeyUpdate(w.init.keys[0] as string, 'x'), isCode('invalid_request', /no rekey in progress/));
+    await assert.rejects(w.seal.rekeyUpdate(w.init.keys[0] as string, 'x'), isArcaErrorWith('invalid_request', /no rekey in progress/));
     await assert.rejects(
       w.seal.rekeyInit({ secret_shares: 2, secret_threshold: 3 }),
-      isCode('invalid_request', /threshold cannot be larger than shares/),
+      isArcaErrorWith('invalid_request', /threshold cannot be larger than shares/),
     );
     const { nonce } = await w.seal.rekeyInit({ secret_shares: 1, secret_threshold: 1 });
-    await assert.rejects(w.seal.rekeyUpdate(w.init.keys[0] as string, 'bogus'), isCode('invalid_request', /incorrect nonce/));
+    await assert.rejects(w.seal.rekeyUpdate(w.init.keys[0] as string, 'bogus'), isArcaErrorWith('invalid_request', /incorrect nonce/));
     await w.seal.rekeyUpdate(w.init.keys[0] as string, nonce);
     await assert.rejects(
       w.seal.rekeyUpdate(w.init.keys[0] as string, nonce),
-      isCode('invalid_request', /already been provided during this rekey operation/),
+      isArcaErrorWith('invalid_request', /already been provided during this rekey operation/),
     );
     await w.seal.rekeyCancel();
     assert.equal((await w.seal.rekeyStatus()).started, false);
     await w.seal.seal();
-    await assert.rejects(w.seal.rekeyInit({ secret_shares: 1, secret_threshold: 1 }), isCode('sealed'));
+    await assert.rejects(w.seal.rekeyInit({ secret_shares: 1, secret_threshold: 1 }), isArcaErrorWith('sealed'));
   } finally {
     await w.cleanup();
   }
@@ -130,7 +122,7 @@ test('wrong old shares fail the rekey, reset its progress and keep the old keys 
   try {
     const { nonce } = await w.seal.rekeyInit({ secret_shares: 1, secret_threshold: 1 });
     await w.seal.rekeyUpdate(w.init.keys[0] as string, nonce);
-    await assert.rejects(w.seal.rekeyUpdate(other.init.keys[1] as string, nonce), isCode('invalid_request', /do not reconstruct/));
+    await assert.rejects(w.seal.rekeyUpdate(other.init.keys[1] as string, nonce), isArcaErrorWith('invalid_request', /do not reconstruct/));
     const after = await w.seal.rekeyStatus();
     assert.equal(after.progress, 0);
     assert.equal(after.nonce, nonce);

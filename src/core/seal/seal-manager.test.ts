@@ -8,9 +8,9 @@ import { SecurityBarrier } from '../../barrier/security-barrier.js';
 import { SqlitePhysical } from '../../storage/sqlite/sqlite-physical.js';
 import { RESERVED_KEYS } from '../../barrier/reserved-keys.js';
 import { FakeClock } from '../../lib/clock.js';
-import { ArcaError } from '../../lib/errors.js';
 import type { KeyFileSeal } from './key-file-seal.js';
 import { SealManager } from './seal-manager.js';
+import { isArcaErrorWith } from '../../../test/support/arca-error.js';
 
 interface World {
   dir: string;
@@ -37,14 +37,6 @@ function world(keyFile?: KeyFileSeal, dir = fs.mkdtempSync(os.tmpdir() + '/arca-
   };
 }
 
-function isCode(code: string, pattern?: RegExp) {
-  return (err: unknown): boolean => {
-    assert.ok(err instanceof ArcaError, `expected ArcaError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    if (pattern) assert.match(err.message, pattern);
-    return true;
-  };
-}
 
 test('status before and after initialization has the sys/seal-status shape', async () => {
   const w = world();
@@ -72,7 +64,7 @@ test('status before and after initialization has the sys/seal-status shape', asy
     assert.equal(s.sealed, true);
     assert.equal(s.t, 3);
     assert.equal(s.n, 5);
-    await assert.rejects(w.seal.initialize({ secret_shares: 1, secret_threshold: 1 }), isCode('invalid_request', /already initialized/));
+    await assert.rejects(w.seal.initialize({ secret_shares: 1, secret_threshold: 1 }), isArcaErrorWith('invalid_request', /already initialized/));
     // Nothing that rebuilds the root key is stored in Shamir mode.
     assert.equal(await w.barrier.reserved.get(RESERVED_KEYS.rootKey), undefined);
   } finally {
@@ -92,7 +84,7 @@ test('initialize validates shares and threshold with Vault\'s messages', async (
       [2.5, 2, /integers/],
     ];
     for (const [n, t, msg] of cases) {
-      await assert.rejects(w.seal.initialize({ secret_shares: n, secret_threshold: t }), isCode('invalid_request', msg));
+      await assert.rejects(w.seal.initialize({ secret_shares: n, secret_threshold: t }), isArcaErrorWith('invalid_request', msg));
     }
     assert.equal((await w.seal.status()).initialized, false);
   } finally {
@@ -120,7 +112,7 @@ test('3-of-5 unseal accumulates progress with a nonce, mixes hex and base64, the
     assert.equal((await w.seal.submitUnsealKey(init.keys[0] as string)).sealed, false);
     await w.seal.seal();
     assert.equal(w.barrier.sealed, true);
-    await assert.rejects(w.barrier.get('secret/x'), isCode('sealed'));
+    await assert.rejects(w.barrier.get('secret/x'), isArcaErrorWith('sealed'));
   } finally {
     await w.cleanup();
   }
@@ -150,7 +142,7 @@ test('duplicate keys are refused; wrong keys fail and reset progress; reset disc
     await w.seal.submitUnsealKey(init.keys[0] as string);
     await assert.rejects(
       w.seal.submitUnsealKey(init.keys_base64[0] as string),
-      isCode('invalid_request', /already been provided/),
+      isArcaErrorWith('invalid_request', /already been provided/),
     );
     assert.equal((await w.seal.status()).progress, 1);
     assert.equal((await w.seal.submitUnsealKey(undefined, true)).progress, 0);
@@ -160,16 +152,16 @@ test('duplicate keys are refused; wrong keys fail and reset progress; reset disc
     await other.cleanup();
     await w.seal.submitUnsealKey(init.keys[0] as string);
     await assert.rejects(w.seal.submitUnsealKey(foreign.keys[1] as string), (err: unknown) => {
-      isCode('invalid_request', /do not reconstruct/)(err);
+      isArcaErrorWith('invalid_request', /do not reconstruct/)(err);
       assert.ok(!(err as Error).message.includes(foreign.keys[1] as string));
       return true;
     });
     const after = await w.seal.status();
     assert.equal(after.progress, 0);
     assert.equal(after.sealed, true);
-    await assert.rejects(w.seal.submitUnsealKey('not-a-key!'), isCode('invalid_request', /hex or base64/));
-    await assert.rejects(w.seal.submitUnsealKey('abcd'), isCode('invalid_request', /shorter than minimum/));
-    await assert.rejects(w.seal.submitUnsealKey(), isCode('invalid_request', /'key' must be specified/));
+    await assert.rejects(w.seal.submitUnsealKey('not-a-key!'), isArcaErrorWith('invalid_request', /hex or base64/));
+    await assert.rejects(w.seal.submitUnsealKey('abcd'), isArcaErrorWith('invalid_request', /shorter than minimum/));
+    await assert.rejects(w.seal.submitUnsealKey(), isArcaErrorWith('invalid_request', /'key' must be specified/));
     await w.seal.submitUnsealKey(init.keys[1] as string);
     await w.seal.submitUnsealKey(init.keys[2] as string);
     assert.equal(w.barrier.sealed, false);
@@ -192,9 +184,9 @@ test('1-of-1: the single unseal key is the root key', async () => {
 test('unseal before initialization is refused', async () => {
   const w = world();
   try {
-    await assert.rejects(w.seal.submitUnsealKey('00'.repeat(33)), isCode('invalid_request', /not initialized/));
-    await assert.rejects(w.seal.autoUnseal(), isCode('invalid_request', /not initialized/));
-    await assert.rejects(w.seal.rekeyInit({ secret_shares: 1, secret_threshold: 1 }), isCode('invalid_request', /not initialized/));
+    await assert.rejects(w.seal.submitUnsealKey('00'.repeat(33)), isArcaErrorWith('invalid_request', /not initialized/));
+    await assert.rejects(w.seal.autoUnseal(), isArcaErrorWith('invalid_request', /not initialized/));
+    await assert.rejects(w.seal.rekeyInit({ secret_shares: 1, secret_threshold: 1 }), isArcaErrorWith('invalid_request', /not initialized/));
   } finally {
     await w.cleanup();
   }

@@ -143,9 +143,12 @@ export class TokenStore {
   /**
    * Counts one use of a use-limited token. Undefined when the token can no longer be used.
    * When the last use is taken the entry is marked pending (dead for every other request)
-   * and the caller must `revokeByKey` it once the current request is done.
+   * and the caller must `revokeByKey` it once the current request is done. An unlimited
+   * token (numUses 0, the usual case) just looked up live costs nothing: no transaction on
+   * the request path.
    */
   use(entry: TokenEntry): Promise<TokenUse | undefined> {
+    if (entry.numUses === 0) return Promise.resolve({ entry, exhausted: false });
     return this.records.storage.transaction(async (tx) => {
       const current = await this.records.get(entry.id, tx);
       if (!current || !isLive(current, this.clock.now())) return undefined;
