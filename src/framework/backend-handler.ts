@@ -44,6 +44,17 @@ export class BackendHandler {
   }
 
   /** `matched` is the result of `match(req.relativePath)` when the caller already has it. */
+  /** The login account named by the request (see PathSpec.loginAccount), if the path has one. */
+  loginAccount(req: LogicalRequest, matched?: PathMatch): string | undefined {
+    const m = matched ?? this.match(req.relativePath);
+    if (!m?.spec.loginAccount) return undefined;
+    try {
+      return m.spec.loginAccount(this.context(req, m));
+    } catch {
+      return undefined; // bad fields: the handler will answer 400
+    }
+  }
+
   async handle(req: LogicalRequest, matched?: PathMatch): Promise<LogicalResponse | undefined> {
     const m = matched ?? this.match(req.relativePath);
     if (!m) throw new ArcaError('not_found', `unsupported path: ${JSON.stringify(req.path)}`);

@@ -6,6 +6,12 @@
 export const OPERATIONS = ['read', 'list', 'create', 'update', 'patch', 'delete'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
+/** A client certificate as sent: DER of the leaf and of any intermediates the client sent. */
+export interface PeerCertificate {
+  readonly der: Uint8Array;
+  readonly chain: readonly Uint8Array[];
+}
+
 /** What the core knows about the caller once its token is resolved. */
 export interface RequestAuth {
   readonly accessor: string;
@@ -42,8 +48,11 @@ export interface LogicalRequest {
   auth: RequestAuth | undefined;
   /** Seconds requested through X-Vault-Wrap-TTL (0 = no wrapping). */
   wrapTtl: number;
-  /** Set when the request is a TLS connection with a verified client certificate. */
-  readonly peerCertificate?: unknown;
+  /**
+   * The client certificate of a TLS connection, when the client sent one. The listener asks
+   * for it but does not verify it: the cert auth method verifies it against its roles' CAs.
+   */
+  readonly peerCertificate?: PeerCertificate;
 }
 
 /** A lease the core registers for a dynamic secret returned by a handler. */

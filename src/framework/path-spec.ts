@@ -35,6 +35,12 @@ export interface PathSpec<F extends FieldMap = FieldMap> {
   readonly summary?: string;
   /** Unknown body fields are ignored with a warning unless the path takes free-form data. */
   readonly freeForm?: boolean;
+  /**
+   * Login paths: the account this attempt is for (a username, a role id), read from the
+   * fields before the handler runs. The core throttles and locks out failed logins per
+   * account and per client address with it; the handler never sees lockout state.
+   */
+  readonly loginAccount?: (ctx: HandlerContext<FieldValues<F>>) => string | undefined;
 }
 
 /** The erased form stored in a backend's table. */
@@ -47,6 +53,7 @@ export interface AnyPathSpec {
   readonly unauthenticated?: boolean;
   readonly summary?: string;
   readonly freeForm?: boolean;
+  readonly loginAccount?: (ctx: HandlerContext<never>) => string | undefined;
 }
 
 /** Declares a path; the field table's inferred type reaches every handler. */

@@ -1,6 +1,8 @@
 // src/http — one HTTP exchange as plain data, independent of node:http, so the same
 // handler serves the real listener, the LIST-method fallback and in-process tests.
 
+import type { PeerCertificate } from '../framework/logical.js';
+
 export interface HttpInput {
   readonly method: string;
   /** Path and query as received, e.g. "/v1/secret/data/a?version=2". */
@@ -9,8 +11,8 @@ export interface HttpInput {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Uint8Array;
   readonly remoteAddress: string;
-  /** The verified TLS client certificate, when the listener asked for one. */
-  readonly peerCertificate?: unknown;
+  /** The TLS client certificate, unverified (see LogicalRequest.peerCertificate). */
+  readonly peerCertificate?: PeerCertificate;
 }
 
 export interface HttpOutput {

@@ -10,6 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../lib/logger.js';
 import type { ApiHandler } from './api-handler.js';
 import type { HttpInput, HttpOutput } from './http-exchange.js';
+import type { PeerCertificate } from '../framework/logical.js';
 import { renderError } from './render-response.js';
 import { ArcaError } from '../lib/errors.js';
 import { parseListRequest } from './parse-list-request.js';
@@ -17,7 +18,7 @@ import { parseListRequest } from './parse-list-request.js';
 export interface TlsOptions {
   readonly cert: string | Buffer;
   readonly key: string | Buffer;
-  /** CA bundle for client certificates; when set, the listener asks for (but does not require) one. */
+  /** CA bundle offered to clients as the acceptable issuers of a client certificate. */
   readonly clientCa?: string | Buffer;
 }
 
@@ -47,7 +48,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         {
           cert: options.tls.cert,
           key: options.tls.key,
-          ...(options.tls.clientCa ? { ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+          // Ask every client for a certificate (as Vault's listener does) but accept the
+          // connection without one or with one no CA here vouches for: cert auth verifies.
+          requestCert: true,
+          rejectUnauthorized: false,
+          ...(options.tls.clientCa ? { ca: options.tls.clientCa } : {}),
         },
         onRequest,
       )
@@ -105,8 +110,7 @@ async function serve(options: HttpServerOptions, req: http.IncomingMessage, res:
     return;
   }
   if (body === 'aborted') return;
-  const socket = req.socket as TLSSocket;
-  const peer = typeof socket.getPeerCertificate === 'function' && socket.authorized ? socket.getPeerCertificate(true) : undefined;
+  const peer = peerCertificate(req.socket as TLSSocket);
   const input: HttpInput = {
     method: req.method ?? 'GET',
     url: req.url ?? '/',
@@ -117,6 +121,19 @@ async function serve(options: HttpServerOptions, req: http.IncomingMessage, res:
   };
   out = await options.handler(input);
   send(res, out);
+}
+
+function peerCertificate(socket: TLSSocket): PeerCertificate | undefined {
+  if (typeof socket.getPeerCertificate !== 'function') return undefined;
+  const leaf = socket.getPeerCertificate(true);
+  if (!leaf || !leaf.raw) return undefined;
+  const chain: Uint8Array[] = [];
+  const seen = new Set([leaf.fingerprint256]);
+  for (let c = leaf.issuerCertificate; c && c.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+    seen.add(c.fingerprint256);
+    chain.push(c.raw);
+  }
+  return { der: leaf.raw, chain };
 }
 
 function tooLarge(limit: number): ArcaError {
