@@ -7,6 +7,7 @@
 import { ArcaError, forbidden, isArcaError } from '../lib/errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { cacheInvalidationOf } from '../storage/storage.js';
 import type { Physical } from '../storage/storage.js';
 import { StorageView } from '../storage/storage-view.js';
 import type { SecurityBarrier } from '../barrier/security-barrier.js';
@@ -60,6 +61,7 @@ export class Core {
   leases!: LeaseManager;
   auditTable!: AuditTable;
   private active = false;
+  private unsubscribeInvalidation: (() => void) | undefined;
 
   constructor(deps: CoreDeps) {
     this.deps = deps;
@@ -94,7 +96,13 @@ export class Core {
   async postUnseal(): Promise<void> {
     const { barrier, clock, logger } = this.deps;
     const sys = new StorageView(barrier, '');
-    this.policies = new PolicyStore(sys);
+    const invalidation = cacheInvalidationOf(this.deps.physical);
+    const announce = invalidation
+      ? (prefix: string): void => {
+          invalidation.notifyInvalidate(prefix).catch((err: unknown) => logger.warn({ err: String(err) }, 'cache invalidation notify failed'));
+        }
+      : undefined;
+    this.policies = new PolicyStore(sys, announce);
     await this.policies.load();
     const revoker = new CoreRevoker(this);
     this.leases = new LeaseManager({ storage: sys, clock, revoker, logger: logger.child({ subsystem: 'leases' }) });
@@ -104,17 +112,42 @@ export class Core {
       leases: this.leases,
       onRevoked: (tokenKey) => this.onTokenRevoked(tokenKey),
     });
-    this.mounts = new MountManager({ storage: barrier, registry: this.deps.registry, router: this.router, clock, logger, defaults: this.deps.defaults });
+    this.mounts = new MountManager({
+      storage: barrier,
+      registry: this.deps.registry,
+      router: this.router,
+      clock,
+      logger,
+      defaults: this.deps.defaults,
+      ...(announce ? { onChange: announce } : {}),
+    });
     await this.mounts.load(this.deps.builtinMounts());
     this.auditTable = new AuditTable(sys, this.audit);
     await this.auditTable.load();
     this.leases.start(this.deps.reapIntervalMs);
+    if (invalidation) this.unsubscribeInvalidation = await invalidation.onInvalidate((prefix) => void this.onRemoteChange(prefix));
     this.active = true;
+  }
+
+  /**
+   * Another node (or this one) changed state cached here: drop or reload it. '' means
+   * notifications may have been lost, so everything is refreshed.
+   */
+  private async onRemoteChange(prefix: string): Promise<void> {
+    if (!this.active) return;
+    try {
+      if (prefix === '' || prefix.startsWith('sys/policy/')) this.policies.invalidate();
+      if (prefix === '' || prefix.startsWith('sys/mount-table/')) await this.mounts.reload();
+    } catch (err) {
+      this.deps.logger.error({ err: String(err), prefix }, 'applying a change from another node failed');
+    }
   }
 
   /** Drops every subsystem and seals the barrier. */
   async preSeal(): Promise<void> {
     this.active = false;
+    this.unsubscribeInvalidation?.();
+    this.unsubscribeInvalidation = undefined;
     this.leases?.stop();
     await this.audit.close().catch(() => undefined);
     await this.mounts?.teardown();

@@ -45,3 +45,19 @@ export interface Physical extends Storage {
   readonly kind: 'inmem' | 'sqlite' | 'postgres';
   close(): Promise<void>;
 }
+
+/**
+ * Optional capability of a backend shared by several nodes (PostgreSQL): a node that
+ * changes cached state announces the key prefix, and every node (itself included) drops
+ * what it cached under it. A prefix of '' means "drop everything" (notifications may have
+ * been lost, e.g. after a reconnect).
+ */
+export interface CacheInvalidation {
+  onInvalidate(cb: (keyPrefix: string) => void): Promise<() => void>;
+  notifyInvalidate(keyPrefix: string): Promise<void>;
+}
+
+export function cacheInvalidationOf(physical: Physical): CacheInvalidation | undefined {
+  const p = physical as Partial<CacheInvalidation>;
+  return typeof p.onInvalidate === 'function' && typeof p.notifyInvalidate === 'function' ? (physical as Physical & CacheInvalidation) : undefined;
+}

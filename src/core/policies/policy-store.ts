@@ -26,8 +26,12 @@ export class PolicyStore {
   private readonly acls = new Map<string, Acl>();
   private readonly root = rootAcl();
 
-  constructor(storage: Storage) {
+  private readonly onChange: ((keyPrefix: string) => void) | undefined;
+
+  /** `onChange` is told after every write/delete so other nodes drop their caches. */
+  constructor(storage: Storage, onChange?: (keyPrefix: string) => void) {
     this.storage = storage;
+    this.onChange = onChange;
   }
 
   async load(): Promise<void> {
@@ -61,6 +65,7 @@ export class PolicyStore {
     const stored: StoredPolicy = { name: n, policy: text };
     await this.storage.put(PREFIX + n, Buffer.from(JSON.stringify(stored)));
     this.invalidate();
+    this.onChange?.(PREFIX);
   }
 
   async delete(name: string): Promise<void> {
@@ -68,6 +73,7 @@ export class PolicyStore {
     if (n === 'root' || n === 'default') throw new ArcaError('invalid_request', `cannot delete "${n}" policy`);
     await this.storage.delete(PREFIX + n);
     this.invalidate();
+    this.onChange?.(PREFIX);
   }
 
   /** The compiled ACL for a set of policy names; unknown names contribute nothing. */

@@ -21,6 +21,8 @@ export interface MountManagerDeps {
   readonly logger: Logger;
   /** System-wide lease TTL defaults and ceiling (seconds). */
   readonly defaults: MountConfig;
+  /** Called after this node changed a table, so other nodes reload theirs. */
+  readonly onChange?: (keyPrefix: string) => void;
 }
 
 const TABLE_KEY: Record<MountTableName, string> = { mounts: 'sys/mount-table/mounts', auth: 'sys/mount-table/auth' };
@@ -189,6 +191,35 @@ export class MountManager {
 
   private async writeTable(table: MountTableName): Promise<void> {
     await this.deps.storage.put(TABLE_KEY[table], Buffer.from(JSON.stringify(this.tables[table])));
+    this.deps.onChange?.(TABLE_KEY[table]);
+  }
+
+  /**
+   * Re-reads both tables after another node changed them: mounts that disappeared are
+   * removed (their data is the other node's to delete), new ones are instantiated, moved or
+   * tuned ones take their new entry. Entries are matched by uuid.
+   */
+  async reload(): Promise<void> {
+    for (const table of ['mounts', 'auth'] as const) {
+      const stored = await this.readTable(table);
+      if (!stored) continue;
+      const byUuid = new Map(stored.map((e) => [e.uuid, e]));
+      for (const m of this.deps.router.all()) {
+        if (m.entry.table !== table || m.entry.type === 'system') continue;
+        const next = byUuid.get(m.entry.uuid);
+        if (next && next.path === m.entry.path) {
+          this.deps.router.add({ entry: next, handler: m.handler });
+          continue;
+        }
+        this.deps.router.remove(routePrefix(m.entry));
+        await m.handler.backend.cleanup?.().catch(() => undefined);
+      }
+      this.tables[table] = stored;
+      for (const e of stored) {
+        const live = this.deps.router.get(routePrefix(e));
+        if (!live || live.entry.uuid !== e.uuid) await this.instantiate(e);
+      }
+    }
   }
 }
 

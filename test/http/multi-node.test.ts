@@ -1,0 +1,60 @@
+// Two server nodes sharing one PostgreSQL table: any node serves any request, and a policy
+// or mount change made on one node takes effect on the other without a restart (caches are
+// invalidated through LISTEN/NOTIFY).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { buildConfig } from '../../src/config/server-config.js';
+import { startServer } from '../../src/main/start-server.js';
+import type { RunningServer } from '../../src/main/start-server.js';
+import { ArcaClient } from '../../src/client/arca-client.js';
+import { POSTGRES_URL, skipUnlessService } from '../support/services.js';
+
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`timed out waiting for: ${what}`);
+}
+
+test('two nodes on one PostgreSQL database see each other\'s policy and mount changes', { skip: await skipUnlessService('PostgreSQL', 5432) }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arca-nodes-'));
+  const table = `arca_nodes_${randomBytes(6).toString('hex')}`;
+  const config = buildConfig({ storage: { type: 'postgres', connection_url: POSTGRES_URL, table } }, { ARCA_DATA_DIR: dir }, dir);
+  const nodes: RunningServer[] = [];
+  try {
+    const a = await startServer({ config, listenAddress: '127.0.0.1:0', logLevel: 'silent' });
+    nodes.push(a);
+    const b = await startServer({ config, listenAddress: '127.0.0.1:0', logLevel: 'silent' });
+    nodes.push(b);
+    assert.equal(b.core.sealed, false, 'the second node unseals from the shared key file');
+    const rootA = new ArcaClient({ address: a.address, token: a.rootToken });
+    await rootA.write('secret/data/app', { data: { v: '1' } });
+    await rootA.write('sys/policies/acl/app', { policy: 'path "secret/data/app" { capabilities = ["read"] }' });
+    const token = ((await rootA.write('auth/token/create', { policies: ['app'] })).body as { auth: { client_token: string } }).auth.client_token;
+    const onB = new ArcaClient({ address: b.address, token });
+    assert.equal((await onB.raw('GET', 'secret/data/app')).status, 200, 'a token made on A works on B');
+
+    await rootA.write('sys/policies/acl/app', { policy: 'path "secret/data/other" { capabilities = ["read"] }' });
+    await eventually(async () => (await onB.raw('GET', 'secret/data/app')).status === 403, 'B applies the narrowed policy');
+
+    await rootA.write('sys/mounts/team', { type: 'kv', options: { version: '2' } });
+    const rootB = new ArcaClient({ address: b.address, token: a.rootToken });
+    await eventually(async () => (await rootB.raw('PUT', 'team/data/x', { data: { y: '1' } })).status === 200, 'B routes the mount enabled on A');
+    await rootB.delete('sys/mounts/team');
+    await eventually(async () => (await rootA.raw('GET', 'team/data/x')).status === 404, 'A drops the mount disabled on B');
+  } finally {
+    for (const n of nodes) await n.close().catch(() => undefined);
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    await client.query(`DROP TABLE IF EXISTS ${table}`);
+    await client.end();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
