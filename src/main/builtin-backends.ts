@@ -4,6 +4,7 @@ import type { Core } from '../core/core.js';
 import { createKvBackend } from '../engines/kv/kv-backend.js';
 import { createCubbyholeBackend } from '../engines/cubbyhole/cubbyhole-backend.js';
 import { createTokenBackend } from '../core/tokens/token-backend.js';
+import { createUserpassBackend } from '../auth/userpass/userpass-backend.js';
 
 export function registerBuiltinBackends(registry: BackendRegistry, core: () => Core): void {
   registry.register({ id: 'secrets.kv', type: 'kv', table: 'mounts', factory: createKvBackend });
@@ -21,5 +22,6 @@ export function registerBuiltinBackends(registry: BackendRegistry, core: () => C
         },
       }),
   });
+  registry.register({ id: 'auth.userpass', type: 'userpass', table: 'auth', factory: createUserpassBackend });
   // sys/ is not registered: the core mounts it itself (it must answer while sealed).
 }
