@@ -30,6 +30,8 @@ import { requestRecord, responseRecord } from './audit-records.js';
 import { AuditTable } from './audit-table.js';
 import { CoreRevoker } from './core-revoker.js';
 import { finishResponse } from './finish-response.js';
+import { LoginGuard } from './login-guard.js';
+import { addressAllowed } from '../auth/cidr-list.js';
 import type { CoreMetrics } from './core-metrics.js';
 
 export interface CoreDeps {
@@ -60,6 +62,7 @@ export class Core {
   tokens!: TokenStore;
   leases!: LeaseManager;
   auditTable!: AuditTable;
+  loginGuard!: LoginGuard;
   private active = false;
   private unsubscribeInvalidation: (() => void) | undefined;
 
@@ -122,6 +125,7 @@ export class Core {
       ...(announce ? { onChange: announce } : {}),
     });
     await this.mounts.load(this.deps.builtinMounts());
+    this.loginGuard = new LoginGuard(sys, clock);
     this.auditTable = new AuditTable(sys, this.audit);
     await this.auditTable.load();
     this.leases.start(this.deps.reapIntervalMs);
@@ -170,7 +174,10 @@ export class Core {
     // While sealed only unauthenticated sys paths get here and there is no token store.
     let exhausted = false;
     if (this.active && (!unauthenticated || req.clientToken !== '')) exhausted = await this.authorize(req, mount, path, unauthenticated);
+    // Logins go through the lockout guard, keyed by the account the path names.
+    const account = this.active && mount.entry.table === 'auth' && path?.spec.loginAccount ? mount.handler.loginAccount(req, path) : undefined;
     try {
+      if (account !== undefined) return await this.loginGuard.run(req, mount.entry, account, () => this.dispatch(req, mount, path));
       return await this.dispatch(req, mount, path);
     } finally {
       // A token whose last use this was is revoked once its request is answered.
@@ -203,7 +210,9 @@ export class Core {
    * use. Returns true when that use exhausted the token.
    */
   private async authorize(req: LogicalRequest, mount: MountedBackend, path: PathMatch | undefined, unauthenticated: boolean): Promise<boolean> {
-    const entry = req.clientToken === '' ? undefined : await this.tokens.lookup(req.clientToken);
+    const found = req.clientToken === '' ? undefined : await this.tokens.lookup(req.clientToken);
+    // A token used from outside its bound CIDRs is no token at all (Vault's behaviour).
+    const entry = found && addressAllowed(found.boundCidrs, req.remoteAddress) ? found : undefined;
     if (!entry) {
       if (unauthenticated) return false;
       throw forbidden();

@@ -7,6 +7,8 @@ import { ArcaError, forbidden } from '../lib/errors.js';
 import { parseDuration } from '../lib/duration.js';
 import { routePrefix } from '../core/router/mount-entry.js';
 import type { MountEntry, MountTableName, MountTune } from '../core/router/mount-entry.js';
+import { resolveLockout } from '../core/lockout/lockout-config.js';
+import type { UserLockoutConfig } from '../core/lockout/lockout-config.js';
 import type { SystemContext } from './system-context.js';
 
 function describeMount(ctx: SystemContext, e: MountEntry): Record<string, unknown> {
@@ -67,7 +69,30 @@ const tuneFields = {
   max_lease_ttl: field.raw().optional(),
   description: field.string().optional(),
   options: field.stringMap().optional(),
+  user_lockout_config: field.map().optional(),
 };
+
+/** Vault's user_lockout_config: durations as "15m" or seconds, threshold a count. */
+function lockoutConfigFrom(raw: Record<string, unknown>): UserLockoutConfig {
+  const allowed = ['lockout_threshold', 'lockout_duration', 'lockout_counter_reset', 'lockout_disable'];
+  for (const k of Object.keys(raw)) if (!allowed.includes(k)) throw new ArcaError('invalid_request', `unknown field "${k}" in user_lockout_config`);
+  const threshold = raw['lockout_threshold'];
+  if (threshold !== undefined && (typeof threshold !== 'number' && typeof threshold !== 'string' || !/^\d{1,6}$/.test(String(threshold)))) {
+    throw new ArcaError('invalid_request', 'user_lockout_config.lockout_threshold must be a whole number');
+  }
+  const duration = ttlOf(raw['lockout_duration'], 'user_lockout_config.lockout_duration');
+  const reset = ttlOf(raw['lockout_counter_reset'], 'user_lockout_config.lockout_counter_reset');
+  const disable = raw['lockout_disable'];
+  if (disable !== undefined && typeof disable !== 'boolean' && disable !== 'true' && disable !== 'false') {
+    throw new ArcaError('invalid_request', 'user_lockout_config.lockout_disable must be true or false');
+  }
+  return {
+    ...(threshold !== undefined ? { lockout_threshold: Number(threshold) } : {}),
+    ...(duration !== undefined ? { lockout_duration: duration } : {}),
+    ...(reset !== undefined ? { lockout_counter_reset: reset } : {}),
+    ...(disable !== undefined ? { lockout_disable: disable === true || disable === 'true' } : {}),
+  };
+}
 
 function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 'auth'): AnyPathSpec[] {
   const thing = table === 'auth' ? 'auth method' : 'secrets engine';
@@ -86,12 +111,35 @@ function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 
           const e = ctx.core.mounts.find(table, fields.path);
           if (!e) throw new ArcaError('invalid_request', `no ${thing} mounted at ${JSON.stringify(fields.path)}`);
           const r = ctx.core.mounts.mountConfig(e);
-          return { data: { default_lease_ttl: r.defaultLeaseTtl, max_lease_ttl: r.maxLeaseTtl, force_no_cache: false, description: e.description, options: e.options } };
+          const lockout = resolveLockout(e.config.user_lockout_config);
+          return {
+            data: {
+              default_lease_ttl: r.defaultLeaseTtl,
+              max_lease_ttl: r.maxLeaseTtl,
+              force_no_cache: false,
+              description: e.description,
+              options: e.options,
+              ...(table === 'auth'
+                ? {
+                    user_lockout_config: {
+                      lockout_threshold: lockout.threshold,
+                      lockout_duration: lockout.durationMs / 1000,
+                      lockout_counter_reset: lockout.counterResetMs / 1000,
+                      lockout_disable: lockout.disabled,
+                    },
+                  }
+                : {}),
+            },
+          };
         },
         update: async ({ fields }) => {
           const tune = tuneFrom({ default_lease_ttl: fields.default_lease_ttl, max_lease_ttl: fields.max_lease_ttl });
+          if (fields.user_lockout_config !== undefined && table !== 'auth') {
+            throw new ArcaError('invalid_request', 'user_lockout_config applies to auth methods only');
+          }
           await ctx.core.mounts.tune(table, fields.path, {
             ...tune,
+            ...(fields.user_lockout_config !== undefined ? { user_lockout_config: lockoutConfigFrom(fields.user_lockout_config) } : {}),
             ...(fields.description !== undefined ? { description: fields.description } : {}),
             ...(fields.options !== undefined ? { options: fields.options } : {}),
           });

@@ -9,6 +9,7 @@ import { mountPaths } from './path-mounts.js';
 import { policyPaths } from './path-policies.js';
 import { auditPaths } from './path-audit.js';
 import { leasePaths } from './path-leases.js';
+import { lockedUserPaths } from './path-locked-users.js';
 
 export function createSystemBackend(ctx: () => SystemContext): BackendFactory {
   return (): Backend => {
@@ -23,6 +24,7 @@ export function createSystemBackend(ctx: () => SystemContext): BackendFactory {
         ...policyPaths(c),
         ...auditPaths(c),
         ...leasePaths(c),
+        ...lockedUserPaths(c),
         definePath({
           pattern: 'metrics',
           fields: { format: field.string().default('') },

@@ -176,3 +176,22 @@ test('access log: one JSON line per request with id, path, status and duration, 
     await t.close();
   }
 });
+
+test('a token with bound CIDRs works only from inside them', async () => {
+  const t = await startTestServer();
+  try {
+    const mintFor = async (cidrs: string[]): Promise<string> => {
+      const created = await t.server.core.tokens.createForLogin(
+        { policies: ['default'], displayName: 'bound', metadata: {}, ttl: 600, maxTtl: 0, period: 0, explicitMaxTtl: 0, numUses: 0, renewable: true, boundCidrs: cidrs },
+        { path: 'auth/test/login', mountConfig: { defaultLeaseTtl: 600, maxLeaseTtl: 600 } },
+      );
+      return created.token;
+    };
+    const outside = new ArcaClient({ address: t.server.address, token: await mintFor(['10.0.0.0/8']) });
+    assert.equal((await outside.raw('GET', 'auth/token/lookup-self')).status, 403);
+    const inside = new ArcaClient({ address: t.server.address, token: await mintFor(['127.0.0.1/32', '::1/128']) });
+    assert.equal((await inside.raw('GET', 'auth/token/lookup-self')).status, 200);
+  } finally {
+    await t.close();
+  }
+});

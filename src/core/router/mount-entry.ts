@@ -3,6 +3,7 @@
 // "auth/" + path). Each mount's data lives under its own storage prefix keyed by uuid, so
 // a remount moves no data and an unmount drops exactly one subtree.
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { UserLockoutConfig } from '../lockout/lockout-config.js';
 
 export type MountTableName = 'mounts' | 'auth';
 
@@ -13,6 +14,8 @@ export interface MountTune {
   readonly listing_visibility?: string;
   readonly audit_non_hmac_request_keys?: readonly string[];
   readonly audit_non_hmac_response_keys?: readonly string[];
+  /** Auth mounts: failed-login lockout (Vault's user_lockout_config). */
+  readonly user_lockout_config?: UserLockoutConfig;
 }
 
 export interface MountEntry {

@@ -1,0 +1,49 @@
+// src/core/lockout — per client address throttling of failed logins, in memory on each node
+// (a guess rate limit, not an authority: the per-account lockout in storage is the lock).
+// A sliding window of failure times per address; past `limit` failures in `windowMs` the
+// address is refused until the oldest failure leaves the window. Bounded memory: at most
+// `maxAddresses` addresses are tracked, the oldest dropped first.
+import type { Clock } from '../../lib/clock.js';
+
+export interface AddressThrottleOptions {
+  readonly limit?: number;
+  readonly windowMs?: number;
+  readonly maxAddresses?: number;
+}
+
+export class AddressThrottle {
+  private readonly failures = new Map<string, number[]>();
+  private readonly clock: Clock;
+  private readonly limit: number;
+  private readonly windowMs: number;
+  private readonly maxAddresses: number;
+
+  constructor(clock: Clock, options: AddressThrottleOptions = {}) {
+    this.clock = clock;
+    this.limit = options.limit ?? 20;
+    this.windowMs = options.windowMs ?? 60_000;
+    this.maxAddresses = options.maxAddresses ?? 100_000;
+  }
+
+  blocked(address: string): boolean {
+    return this.recent(address).length >= this.limit;
+  }
+
+  fail(address: string): void {
+    const list = this.recent(address);
+    list.push(this.clock.now());
+    this.failures.delete(address);
+    this.failures.set(address, list);
+    if (this.failures.size > this.maxAddresses) {
+      const oldest = this.failures.keys().next().value;
+      if (oldest !== undefined) this.failures.delete(oldest);
+    }
+  }
+
+  private recent(address: string): number[] {
+    const since = this.clock.now() - this.windowMs;
+    const list = (this.failures.get(address) ?? []).filter((t) => t > since);
+    if (list.length === 0) this.failures.delete(address);
+    return list;
+  }
+}
