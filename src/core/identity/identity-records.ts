@@ -1,0 +1,99 @@
+// src/core/identity — the stored shapes of identity (entities with their aliases, groups,
+// temporary access grants) and the key layout under sys/identity/ (above the barrier).
+// Layout, each key one JSON value:
+//   entity/<id>                         EntityRecord (its aliases live inside it, as in Vault)
+//   entity-name/<b64(name)>             { id }            unique entity names
+//   alias/<aliasId>                     { entityId }      alias id → owning entity
+//   alias-key/<b64(accessor)>/<b64(name)> { aliasId, entityId }  login lookup: one get
+//   group/<id>                          GroupRecord
+//   group-name/<b64(name)>              { id }            unique group names
+//   grant/<id>                          GrantRecord
+// User-chosen names are base64url-encoded in keys so no name can form a '..' segment or a
+// '/' boundary. Times are epoch milliseconds.
+
+export interface AliasRecord {
+  readonly id: string;
+  readonly canonicalId: string;
+  readonly mountAccessor: string;
+  readonly mountType: string;
+  readonly mountPath: string;
+  readonly name: string;
+  /** Set by the auth method at login. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Set by operators through identity/entity-alias. */
+  readonly customMetadata: Readonly<Record<string, string>>;
+  readonly created: number;
+  readonly updated: number;
+}
+
+export interface EntityRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly policies: readonly string[];
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly disabled: boolean;
+  readonly aliases: readonly AliasRecord[];
+  readonly created: number;
+  readonly updated: number;
+}
+
+export interface GroupRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly type: 'internal';
+  readonly policies: readonly string[];
+  readonly memberEntityIds: readonly string[];
+  readonly memberGroupIds: readonly string[];
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly created: number;
+  readonly updated: number;
+  /** Bumped on every write (Vault's modify_index). */
+  readonly modifyIndex: number;
+}
+
+export type GrantTarget = 'entity' | 'group';
+
+export interface GrantRecord {
+  readonly id: string;
+  readonly target: GrantTarget;
+  readonly targetId: string;
+  readonly policies: readonly string[];
+  readonly created: number;
+  /** The grant contributes policies only while now < until. */
+  readonly until: number;
+  readonly reason: string;
+  readonly grantedBy: string;
+}
+
+export interface IdRef {
+  readonly id: string;
+}
+
+export interface AliasRef {
+  readonly aliasId: string;
+  readonly entityId: string;
+}
+
+/** The root-storage prefix every identity key lives under. */
+export const IDENTITY_PREFIX = 'sys/identity/';
+
+const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
+
+/** Keys relative to IDENTITY_PREFIX. */
+export const identityKeys = {
+  entity: (id: string): string => `entity/${b64(id)}`,
+  entityPrefix: 'entity/',
+  entityName: (name: string): string => `entity-name/${b64(name)}`,
+  alias: (id: string): string => `alias/${b64(id)}`,
+  aliasKey: (accessor: string, name: string): string => `alias-key/${b64(accessor)}/${b64(name)}`,
+  group: (id: string): string => `group/${b64(id)}`,
+  groupPrefix: 'group/',
+  groupName: (name: string): string => `group-name/${b64(name)}`,
+  grant: (id: string): string => `grant/${b64(id)}`,
+  grantPrefix: 'grant/',
+};
+
+/** Vault-style RFC3339 with nanosecond-free precision. */
+export function rfc3339(ms: number): string {
+  return new Date(ms).toISOString();
+}
