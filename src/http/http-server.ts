@@ -13,7 +13,8 @@ import type { HttpInput, HttpOutput } from './http-exchange.js';
 import type { PeerCertificate } from '../framework/logical.js';
 import { renderError } from './render-response.js';
 import { ArcaError } from '../lib/errors.js';
-import { parseListRequest } from './parse-list-request.js';
+import { MAX_LIST_HEAD, parseListRequest } from './parse-list-request.js';
+import type { ListParse } from './parse-list-request.js';
 
 export interface TlsOptions {
   readonly cert: string | Buffer;
@@ -194,14 +195,66 @@ function onClientError(options: HttpServerOptions, err: NodeJS.ErrnoException & 
   const failedAt = typeof bytesParsed === 'number' ? bytesParsed : 0;
   const start = raw ? raw.lastIndexOf('LIST ', failedAt) : -1;
   if (err.code === 'HPE_INVALID_METHOD' && raw && start !== -1 && (start === 0 || raw.subarray(start - 2, start).toString('latin1') === '\r\n')) {
-    const parsed = parseListRequest(raw.subarray(start), socket.remoteAddress ?? '');
-    if (parsed) {
-      void options.handler(parsed).then((out) => writeRaw(socket, out));
-      return;
-    }
+    void readListRequest(socket, raw.subarray(start), options.maxRequestSize).then((parsed) => {
+      if (parsed === 'timeout') socket.destroy();
+      else if (parsed === undefined) writeRaw(socket, malformed());
+      else if ('tooLarge' in parsed) writeRaw(socket, renderError(tooLarge(options.maxRequestSize)));
+      else void options.handler(parsed).then((out) => writeRaw(socket, out));
+    });
+    return;
   }
-  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  writeRaw(socket, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errors: ['malformed HTTP request'] }) });
+  writeRaw(socket, err.code === 'HPE_HEADER_OVERFLOW' ? { ...malformed(), status: 431 } : malformed());
+}
+
+/** Head plus declared body length, once the head has arrived. */
+function expectedLength(raw: Buffer): number | undefined {
+  const headEnd = raw.indexOf('\r\n\r\n');
+  if (headEnd === -1) return undefined;
+  const m = /\r\ncontent-length:\s*(\d{1,15})\s*(?:\r\n|$)/i.exec(raw.subarray(0, headEnd + 2).toString('latin1'));
+  return headEnd + 4 + (m ? Number(m[1]) : 0);
+}
+
+function malformed(): HttpOutput {
+  return { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errors: ['malformed HTTP request'] }) };
+}
+
+const LIST_READ_TIMEOUT_MS = 30_000;
+
+/**
+ * Reads the rest of a LIST request from a socket whose HTTP parser has failed: Node's own
+ * listener is removed and the remaining bytes arrive as plain data events. Bounded by the
+ * request size limit and a timeout.
+ */
+function readListRequest(socket: Socket, first: Buffer, maxBody: number): Promise<Exclude<ListParse, 'incomplete'> | 'timeout'> {
+  const initial = parseListRequest(first, socket.remoteAddress ?? '', maxBody);
+  if (initial !== 'incomplete') return Promise.resolve(initial);
+  socket.removeAllListeners('data');
+  return new Promise((resolve) => {
+    const chunks = [first];
+    let size = first.length;
+    const finish = (result: Exclude<ListParse, 'incomplete'> | 'timeout'): void => {
+      clearTimeout(timer);
+      socket.removeListener('data', onData);
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish('timeout'), LIST_READ_TIMEOUT_MS);
+    // Once the head is in, the total length is known: bytes are only joined and parsed
+    // again when all of them have arrived, so a large body costs one copy, not one per chunk.
+    let total = expectedLength(first);
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > maxBody + MAX_LIST_HEAD) return finish({ tooLarge: size });
+      if (total !== undefined && size < total) return;
+      const joined = Buffer.concat(chunks, size);
+      const parsed = parseListRequest(joined, socket.remoteAddress ?? '', maxBody);
+      if (parsed !== 'incomplete') return finish(parsed);
+      total = expectedLength(joined);
+    };
+    socket.on('data', onData);
+    socket.once('close', () => finish('timeout'));
+    socket.resume();
+  });
 }
 
 /** Answers on a socket whose HTTP parser has failed, then closes it. */
