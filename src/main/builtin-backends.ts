@@ -5,6 +5,7 @@ import { createKvBackend } from '../engines/kv/kv-backend.js';
 import { createCubbyholeBackend } from '../engines/cubbyhole/cubbyhole-backend.js';
 import { createTokenBackend } from '../core/tokens/token-backend.js';
 import { createUserpassBackend } from '../auth/userpass/userpass-backend.js';
+import { createApproleBackend } from '../auth/approle/approle-backend.js';
 
 export function registerBuiltinBackends(registry: BackendRegistry, core: () => Core): void {
   registry.register({ id: 'secrets.kv', type: 'kv', table: 'mounts', factory: createKvBackend });
@@ -23,5 +24,6 @@ export function registerBuiltinBackends(registry: BackendRegistry, core: () => C
       }),
   });
   registry.register({ id: 'auth.userpass', type: 'userpass', table: 'auth', factory: createUserpassBackend });
+  registry.register({ id: 'auth.approle', type: 'approle', table: 'auth', factory: createApproleBackend });
   // sys/ is not registered: the core mounts it itself (it must answer while sealed).
 }
