@@ -6,6 +6,7 @@ import { createCubbyholeBackend } from '../engines/cubbyhole/cubbyhole-backend.j
 import { createTokenBackend } from '../core/tokens/token-backend.js';
 import { createUserpassBackend } from '../auth/userpass/userpass-backend.js';
 import { createApproleBackend } from '../auth/approle/approle-backend.js';
+import { createJwtBackend } from '../auth/jwt/jwt-backend.js';
 
 export function registerBuiltinBackends(registry: BackendRegistry, core: () => Core): void {
   registry.register({ id: 'secrets.kv', type: 'kv', table: 'mounts', factory: createKvBackend });
@@ -25,5 +26,6 @@ export function registerBuiltinBackends(registry: BackendRegistry, core: () => C
   });
   registry.register({ id: 'auth.userpass', type: 'userpass', table: 'auth', factory: createUserpassBackend });
   registry.register({ id: 'auth.approle', type: 'approle', table: 'auth', factory: createApproleBackend });
+  registry.register({ id: 'auth.jwt', type: 'jwt', aliases: ['oidc'], table: 'auth', factory: createJwtBackend });
   // sys/ is not registered: the core mounts it itself (it must answer while sealed).
 }
