@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ApiObserver } from '../http/api-handler.js';
 import type { CoreMetrics } from '../core/core-metrics.js';
 import type { Core } from '../core/core.js';
+import type { LeaseStats } from '../core/leases/lease-manager.js';
 
 export class ServerMetrics implements ApiObserver, CoreMetrics {
   readonly registry = new Registry();
@@ -63,6 +64,28 @@ export class ServerMetrics implements ApiObserver, CoreMetrics {
         if (c && !c.sealed) this.set(c.barrier.keyStatus().term);
       },
     });
+    const leaseCounter = (name: string, help: string, pick: (s: LeaseStats) => number): void => {
+      // The lease manager counts since it was built (each unseal builds a new one); the
+      // Prometheus counter adds what happened since the last scrape, so it never goes down.
+      let last = 0;
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const c = core();
+          if (!c || c.sealed) return;
+          const value = pick(c.leases.stats());
+          if (value > last) this.inc(value - last);
+          last = value;
+        },
+      });
+    };
+    leaseCounter('arca_leases_registered_total', 'Leases created (dynamic secrets) on this node', (s) => s.registered);
+    leaseCounter('arca_leases_renewed_total', 'Lease renewals on this node', (s) => s.renewed);
+    leaseCounter('arca_leases_revoked_total', 'Leases revoked on request on this node', (s) => s.revoked);
+    leaseCounter('arca_leases_reaped_total', 'Expired leases and tokens revoked by this node\'s reaper', (s) => s.reaped);
+    leaseCounter('arca_leases_revoke_failures_total', 'Lease revocations that failed in the backend', (s) => s.revokeFailures);
     new Gauge({
       name: 'arca_core_unsealed',
       help: '1 when the node is unsealed',

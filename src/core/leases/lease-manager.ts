@@ -59,7 +59,17 @@ export interface LeaseTidyResult {
 const MAX_LEASE_ID = 2048;
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+/** Events since this node started (Prometheus counters; a live-lease count would need a scan). */
+export interface LeaseStats {
+  readonly registered: number;
+  readonly renewed: number;
+  readonly revoked: number;
+  readonly reaped: number;
+  readonly revokeFailures: number;
+}
+
 export class LeaseManager {
+  private readonly counts = { registered: 0, renewed: 0, revoked: 0, reaped: 0, revokeFailures: 0 };
   private readonly storage: Storage;
   private readonly clock: Clock;
   private readonly revoker: SecretRevoker;
@@ -80,7 +90,10 @@ export class LeaseManager {
       intents: this.intents,
       logger: options.logger,
       batchSize: this.batchSize,
-      revokeItem: (item) => this.revokeClaimedItem(item),
+      revokeItem: async (item) => {
+        await this.revokeClaimedItem(item);
+        this.counts.reaped++;
+      },
     });
   }
 
@@ -117,6 +130,7 @@ export class LeaseManager {
       await tx.put(expireKeys.at(lease.expireTime, lease.leaseId), new Uint8Array(0));
       if (lease.tokenKey !== '') await tx.put(expireKeys.token(lease.tokenKey, lease.leaseId), new Uint8Array(0));
     });
+    this.counts.registered++;
     return lease;
   }
 
@@ -159,6 +173,7 @@ export class LeaseManager {
       await tx.put(expireKeys.at(renewed.expireTime, leaseId), new Uint8Array(0));
       await tx.put(expireKeys.id(leaseId), storedJson.encode(renewed));
     });
+    this.counts.renewed++;
     return { lease: renewed, warnings };
   }
 
@@ -174,15 +189,22 @@ export class LeaseManager {
     try {
       await this.revokeLease(lease);
     } catch (err) {
+      this.counts.revokeFailures++;
       if (options.force) {
         await this.deleteLease(lease);
+        this.counts.revoked++;
         return true;
       }
       await this.intents.fail(leaseId);
       if (isArcaError(err)) throw err;
       throw new ArcaError('internal', `failed to revoke lease ${JSON.stringify(leaseId)}`, { cause: err });
     }
+    this.counts.revoked++;
     return true;
+  }
+
+  stats(): LeaseStats {
+    return { ...this.counts };
   }
 
   /** Revokes every lease whose id starts with `prefix`; stops at the first failure unless forced. */
