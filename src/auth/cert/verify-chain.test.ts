@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { issueCert } from './cert-testing.js';
+import type { TestCert } from './cert-testing.js';
 import { verifyChains } from './verify-chain.js';
 
 const x = (c: { der: Uint8Array }): X509Certificate => new X509Certificate(c.der);
@@ -22,7 +23,7 @@ test('many look-alike intermediates do not blow up the search', async () => {
   const now = Date.now();
   const root = await issueCert({ subject: 'CN=Root', ca: true });
   const decoys = await Promise.all(Array.from({ length: 12 }, () => issueCert({ subject: 'CN=Inter', ca: true })));
-  const leaf = await issueCert({ subject: 'CN=leaf', issuer: decoys[0] });
+  const leaf = await issueCert({ subject: 'CN=leaf', issuer: decoys[0] as TestCert });
   const chains = verifyChains({ leaf: x(leaf), intermediates: decoys.map(x), anchors: [x(root)], now });
   assert.deepEqual(chains, []);
 });
