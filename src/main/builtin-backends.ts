@@ -7,6 +7,7 @@ import { createTokenBackend } from '../core/tokens/token-backend.js';
 import { createUserpassBackend } from '../auth/userpass/userpass-backend.js';
 import { createApproleBackend } from '../auth/approle/approle-backend.js';
 import { createJwtBackend } from '../auth/jwt/jwt-backend.js';
+import { createCertBackend } from '../auth/cert/cert-backend.js';
 
 export function registerBuiltinBackends(registry: BackendRegistry, core: () => Core): void {
   registry.register({ id: 'secrets.kv', type: 'kv', table: 'mounts', factory: createKvBackend });
@@ -27,5 +28,6 @@ export function registerBuiltinBackends(registry: BackendRegistry, core: () => C
   registry.register({ id: 'auth.userpass', type: 'userpass', table: 'auth', factory: createUserpassBackend });
   registry.register({ id: 'auth.approle', type: 'approle', table: 'auth', factory: createApproleBackend });
   registry.register({ id: 'auth.jwt', type: 'jwt', aliases: ['oidc'], table: 'auth', factory: createJwtBackend });
+  registry.register({ id: 'auth.cert', type: 'cert', table: 'auth', factory: createCertBackend });
   // sys/ is not registered: the core mounts it itself (it must answer while sealed).
 }
