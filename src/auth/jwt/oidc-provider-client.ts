@@ -146,6 +146,13 @@ export class OidcProviderClient {
     const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (aud.length > 1 && payload['azp'] !== this.config.oidc_client_id) throw new ArcaError('invalid_request', 'invalid ID token: azp does not match the client');
     if (typeof payload['nonce'] !== 'string' || !sameText(payload['nonce'], opts.nonce)) throw new ArcaError('invalid_request', 'invalid ID token nonce');
+    if (opts.maxAge > 0) {
+      // OIDC Core §3.1.2.1: with max_age the provider must send auth_time, and it must be recent.
+      const authTime = payload['auth_time'];
+      if (typeof authTime !== 'number' || this.clock.now() / 1000 - authTime > opts.maxAge + opts.clockSkewLeeway) {
+        throw new ArcaError('invalid_request', 'invalid ID token: auth_time is missing or older than max_age');
+      }
+    }
     return payload;
   }
 
@@ -157,7 +164,6 @@ export class OidcProviderClient {
       currentDate: new Date(this.clock.now()),
       clockTolerance: opts.clockSkewLeeway,
       requiredClaims: ['sub', 'exp', 'iat'],
-      ...(opts.maxAge > 0 ? { maxTokenAge: opts.maxAge + opts.clockSkewLeeway } : {}),
       algorithms: allowedAlgs(this.config),
     });
     return result.payload;
