@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { buildRequest, createEngineWorld } from '../../engines/kv/kv-testing.js';
 import type { EngineWorld } from '../../engines/kv/kv-testing.js';
 import type { LogicalResponse } from '../../framework/logical.js';
@@ -150,11 +151,27 @@ test('accessors: list, lookup, destroy; destroy by secret_id; tidy removes expir
   await w.call('update', 'role/x/secret-id-accessor/destroy', { secret_id_accessor: a.secret_id_accessor });
   assert.equal((await w.fail('update', 'role/x/secret-id-accessor/lookup', { secret_id_accessor: a.secret_id_accessor })).status, 404);
   assert.equal((await w.fail('update', 'role/x/secret-id-accessor/destroy', { secret_id_accessor: 'nope' })).status, 404);
-  await w.call('update', 'role/x/secret-id/destroy', { secret_id: b.secret_id });
+  await w.call('delete', 'role/x/secret-id/destroy', { secret_id: b.secret_id });
   assert.equal((await w.fail('update', 'login', { role_id: rid, secret_id: b.secret_id })).message, INVALID_LOGIN);
   w.clock.advance(120_000);
   const tidy = await w.call('update', 'tidy/secret-id');
   assert.equal(tidy?.status, 202);
   assert.equal(await w.call('list', 'role/x/secret-id'), undefined);
   assert.deepEqual(await w.storage.scan('secret-id/'), []);
+});
+
+test('property: k racing logins with a secret-id of N uses give min(k, N) tokens', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 10 }), async (uses, attempts) => {
+      const w = createEngineWorld(createApproleBackend);
+      await w.call('create', 'role/p', {});
+      const rid = await roleId(w, 'p');
+      const sid = await secretId(w, 'p', { num_uses: uses });
+      const results = await Promise.allSettled(Array.from({ length: attempts }, () => w.call('update', 'login', { role_id: rid, secret_id: sid.secret_id })));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, Math.min(uses, attempts));
+      const left = await w.call('update', 'role/p/secret-id/lookup', { secret_id: sid.secret_id });
+      assert.equal(left?.data?.['secret_id_num_uses'], uses > attempts ? uses - attempts : undefined);
+    }),
+    { numRuns: 25 },
+  );
 });

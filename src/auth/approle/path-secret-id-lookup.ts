@@ -1,11 +1,12 @@
 // src/auth/approle — inspecting and revoking secret-ids: `role/:role_name/secret-id/lookup`
 // and `/destroy` take the secret_id itself; `secret-id-accessor/lookup` and `/destroy` take
-// its accessor. An expired secret-id is reported as absent (tidy removes it for good).
+// its accessor; the destroy paths take POST or DELETE. An expired secret-id is reported as absent (tidy removes it for good).
 // Lookup by secret_id of an unknown one answers 204 with no data, as Vault does; an unknown
 // accessor is 404.
 import { definePath } from '../../framework/path-spec.js';
-import type { AnyPathSpec } from '../../framework/path-spec.js';
+import type { AnyPathSpec, Handler } from '../../framework/path-spec.js';
 import { field } from '../../framework/field.js';
+import type { FieldValues } from '../../framework/field.js';
 import { ArcaError } from '../../lib/errors.js';
 import type { MountKey } from './mount-key.js';
 import { checkCredentialId, checkRoleName, ROLE_NAME_PATTERN } from './role-store.js';
@@ -19,6 +20,12 @@ function accessorNotFound(accessor: string): ArcaError {
 
 export function pathSecretIdLookup(key: MountKey): AnyPathSpec[] {
   const fields = { role_name: roleName, secret_id: field.string().required('The secret-id.') };
+  const destroy: Handler<FieldValues<typeof fields>> = async ({ storage, fields: f }) => {
+    const name = checkRoleName(f.role_name);
+    const hmac = (await key.hasher())(checkCredentialId(f.secret_id, 'secret_id'));
+    await storage.transaction((tx) => deleteSecretId(tx, name, hmac));
+    return undefined;
+  };
   return [
     definePath({
       pattern: `role/(?<role_name>${ROLE_NAME_PATTERN})/secret-id/lookup/?`,
@@ -38,12 +45,8 @@ export function pathSecretIdLookup(key: MountKey): AnyPathSpec[] {
       fields,
       summary: 'Destroy a secret-id.',
       operations: {
-        update: async ({ storage, fields: f }) => {
-          const name = checkRoleName(f.role_name);
-          const hmac = (await key.hasher())(checkCredentialId(f.secret_id, 'secret_id'));
-          await storage.transaction((tx) => deleteSecretId(tx, name, hmac));
-          return undefined;
-        },
+        update: destroy,
+        delete: destroy,
       },
     }),
   ];
@@ -51,6 +54,15 @@ export function pathSecretIdLookup(key: MountKey): AnyPathSpec[] {
 
 export function pathSecretIdAccessor(): AnyPathSpec[] {
   const fields = { role_name: roleName, secret_id_accessor: field.string().required('The accessor of the secret-id.') };
+  const destroy: Handler<FieldValues<typeof fields>> = async ({ storage, fields: f }) => {
+    const name = checkRoleName(f.role_name);
+    const found = await storage.transaction(async (tx) => {
+      const hmac = await hmacForAccessor(tx, name, f.secret_id_accessor);
+      return hmac !== undefined && (await deleteSecretId(tx, name, hmac));
+    });
+    if (!found) throw accessorNotFound(f.secret_id_accessor);
+    return undefined;
+  };
   return [
     definePath({
       pattern: `role/(?<role_name>${ROLE_NAME_PATTERN})/secret-id-accessor/lookup/?`,
@@ -71,15 +83,8 @@ export function pathSecretIdAccessor(): AnyPathSpec[] {
       fields,
       summary: 'Destroy a secret-id by its accessor.',
       operations: {
-        update: async ({ storage, fields: f }) => {
-          const name = checkRoleName(f.role_name);
-          const found = await storage.transaction(async (tx) => {
-            const hmac = await hmacForAccessor(tx, name, f.secret_id_accessor);
-            return hmac !== undefined && (await deleteSecretId(tx, name, hmac));
-          });
-          if (!found) throw accessorNotFound(f.secret_id_accessor);
-          return undefined;
-        },
+        update: destroy,
+        delete: destroy,
       },
     }),
   ];
