@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { ArcaError } from '../../lib/errors.js';
 import type { LogicalRequest } from '../../framework/logical.js';
 import type { CoreResponse } from '../core-response.js';
@@ -158,4 +159,17 @@ test('wrapCoreResponse: a wrap_info attached by the handler is returned as it is
   manager.attach(req, info);
   assert.deepEqual(await wrapCoreResponse(manager, { data: {} }, req), { wrapInfo: info });
   assert.deepEqual(await wrapCoreResponse(manager, { data: {} }, req), { data: {} });
+});
+
+test('property: any JSON payload unwraps to itself exactly once', async () => {
+  const { manager } = createWrappingWorld();
+  await fc.assert(
+    fc.asyncProperty(fc.dictionary(fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 3 })), async (payload) => {
+      const clean = JSON.parse(JSON.stringify(payload)) as Record<string, unknown>;
+      const info = await manager.wrap(clean, { ttl: 60, creationPath: 'p' });
+      assert.deepEqual(await manager.unwrap(info.token), clean);
+      await assert.rejects(manager.unwrap(info.token), invalid);
+    }),
+    { numRuns: 40 },
+  );
 });
