@@ -4,6 +4,7 @@
 // share this mount's storage. One JwtKeySource per mount caches the fetched JWKS.
 import type { Backend, BackendEnv } from '../../framework/backend.js';
 import { JwtKeySource } from './jwt-key-source.js';
+import { oidcPaths } from './oidc-paths.js';
 import { pathConfig } from './path-config.js';
 import { pathLogin } from './path-login.js';
 import { pathRole, pathRoleList } from './path-role.js';
@@ -14,6 +15,6 @@ export function createJwtBackend(env: BackendEnv): Backend {
     id: 'auth.jwt',
     type: 'jwt',
     kind: 'auth',
-    paths: [pathConfig(keys), pathLogin(keys), pathRoleList, pathRole],
+    paths: [pathConfig(keys), pathLogin(keys), pathRoleList, pathRole, ...oidcPaths(env)],
   };
 }
