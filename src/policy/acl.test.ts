@@ -202,3 +202,16 @@ test('the default policy grants a token its self-service paths only', () => {
   // Templated paths grant nothing until rendered for an identity.
   assert.deepEqual(a.capabilities('identity/entity/id/{{identity.entity.id}}'), ['deny']);
 });
+
+test('hasAccessUnder: a grant inside the mount or a glob covering it; deny and unrelated rules do not count', () => {
+  const acl = compileAcl([
+    parsePolicy('p', 'path "secret/data/app/*" { capabilities = ["read"] }\npath "+/data/shared" { capabilities = ["read"] }\npath "other/*" { capabilities = ["deny"] }\npath "kv*" { capabilities = ["list"] }'),
+  ]);
+  assert.equal(acl.hasAccessUnder('secret/'), true);
+  assert.equal(acl.hasAccessUnder('anything/'), true, 'a leading + segment matches every mount');
+  assert.equal(acl.hasAccessUnder('kv2/'), true, 'a glob whose literal part covers the mount');
+  const narrow = compileAcl([parsePolicy('q', 'path "secret/data/app" { capabilities = ["read"] }\npath "other/*" { capabilities = ["deny"] }')]);
+  assert.equal(narrow.hasAccessUnder('other/'), false);
+  assert.equal(narrow.hasAccessUnder('cubby/'), false);
+  assert.equal(rootAcl().hasAccessUnder('x/'), true);
+});

@@ -74,6 +74,23 @@ export class Acl {
     return { allowed, rootPrivs, capabilities: perms.capabilities };
   }
 
+  /**
+   * Whether any rule grants something (not deny) at or below `prefix` — Vault's test for
+   * showing a mount to a token (sys/internal/ui/mounts/:path): a pattern inside the mount, or
+   * a glob whose literal part already covers it ("secret*", "+/data/x" for any mount).
+   * Walks every pattern: for rare administrative questions, not the request path.
+   */
+  hasAccessUnder(prefix: string): boolean {
+    if (this.index === undefined) return true;
+    for (const [pattern, perms] of this.index.patterns) {
+      if (perms.bits === 0 || (perms.bits & CAPABILITY_BIT.deny) !== 0) continue;
+      if (pattern.startsWith(prefix)) return true;
+      const wild = pattern.search(/[*+]/);
+      if (wild !== -1 && prefix.startsWith(pattern.slice(0, wild))) return true;
+    }
+    return false;
+  }
+
   /** The answer of sys/capabilities for `path` (looked up with list's fallbacks, as Vault does). */
   capabilities(path: string): string[] {
     if (this.index === undefined) return [...ROOT_CAPABILITIES];

@@ -66,11 +66,14 @@ export class RuleIndex {
   private readonly exact = new Map<string, AclPermissions>();
   private readonly root = new CharNode();
   private readonly hasNonExact: boolean;
+  /** Every pattern with its permissions, for the rare whole-policy questions (hasAccessUnder). */
+  readonly patterns: ReadonlyMap<string, AclPermissions>;
   /** Scratch for the lookup in progress (lookups are synchronous, so one slot suffices). */
   private best: RankedRule | undefined;
 
   /** `rules` maps each distinct pattern to its already-merged permissions. */
   constructor(rules: ReadonlyMap<string, AclPermissions>) {
+    this.patterns = rules;
     const nonExact: { shape: PatternShape; permissions: AclPermissions }[] = [];
     for (const [pattern, permissions] of rules) {
       const shape = classifyPattern(pattern);

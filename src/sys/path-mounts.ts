@@ -210,8 +210,8 @@ export function mountPaths(ctx: SystemContext): AnyPathSpec[] {
       operations: { read: async () => ({ data: { secret: listTable(ctx, 'mounts'), auth: listTable(ctx, 'auth') } }) },
     }),
     definePath({
-      // Vault's CLI asks this to learn a KV mount's version before every kv command.
-      // Any valid token may ask about a mount it can reach at all.
+      // Vault's CLI asks this to learn a KV mount's version before every kv command. A token
+      // learns about a mount only if its ACL grants it something under that mount.
       pattern: 'internal/ui/mounts/(?<path>.+)',
       unauthenticated: true,
       fields: { path: field.string().required() },
@@ -221,6 +221,8 @@ export function mountPaths(ctx: SystemContext): AnyPathSpec[] {
           const match = ctx.core.router.route(fields.path);
           if (!match || match.mount.entry.type === 'system') throw new ArcaError('invalid_request', `no mount at ${JSON.stringify(fields.path)}`);
           const e = match.mount.entry;
+          const acl = await ctx.core.policies.acl(req.auth.policies);
+          if (!acl.hasAccessUnder(routePrefix(e))) throw forbidden();
           return { data: { ...describeMount(ctx, e), path: routePrefix(e) } };
         },
       },

@@ -39,6 +39,12 @@ test('no token, a wrong token and a token without the capability are all 403', a
     const capData = (caps.body as { data: Record<string, string[]> }).data;
     assert.deepEqual(capData['secret/data/app/one'], ['read']);
     assert.deepEqual(capData['secret/data/other'], ['deny']);
+    // The KV preflight shows a mount only to a token that can reach something under it.
+    await t.client.write('sys/mounts/hidden', { type: 'kv', options: { version: '2' } });
+    const ui = await app.raw('GET', 'sys/internal/ui/mounts/secret/app/one');
+    assert.equal(ui.status, 200);
+    assert.equal((ui.body as { data: { options: { version: string }; path: string } }).data.options.version, '2');
+    assert.equal((await app.raw('GET', 'sys/internal/ui/mounts/hidden/x')).status, 403);
     // Revoking the token makes it useless at once.
     await app.write('auth/token/revoke-self', {});
     assert.equal((await app.raw('GET', 'secret/data/app/one')).status, 403);
