@@ -124,15 +124,16 @@ export async function putAlias(tx: Tx, input: AliasInput, now: number, mounts: M
   const canonicalId = input.canonicalId ?? old?.canonicalId;
   if (name === undefined) throw bad('missing alias name');
   if (accessor === undefined) throw bad('missing mount_accessor');
-  if (canonicalId === undefined) throw bad('missing canonical_id');
   const mount = mounts?.(accessor);
   if (mounts && !mount) throw bad(`invalid mount accessor ${JSON.stringify(accessor)}`);
-  const target = canonicalId === owner?.id ? owner : await getEntity(tx, canonicalId);
+  // Without a canonical id Vault creates a fresh entity for the alias.
+  const target =
+    canonicalId === undefined ? (await upsertEntity(tx, {}, now)).entity : canonicalId === owner?.id ? owner : await getEntity(tx, canonicalId);
   if (!target) throw bad('invalid canonical ID');
   const id = old?.id ?? randomUUID();
   await checkAliasSlot(tx, target, accessor, name, id);
   const alias: AliasRecord = {
-    id, canonicalId, mountAccessor: accessor, mountType: mount?.type ?? old?.mountType ?? '', mountPath: mount?.path ?? old?.mountPath ?? '',
+    id, canonicalId: target.id, mountAccessor: accessor, mountType: mount?.type ?? old?.mountType ?? '', mountPath: mount?.path ?? old?.mountPath ?? '',
     name, metadata: old?.metadata ?? {}, customMetadata: input.customMetadata ?? old?.customMetadata ?? {},
     created: old?.created ?? now, updated: now,
   };
