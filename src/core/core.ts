@@ -31,6 +31,8 @@ import { AuditTable } from './audit-table.js';
 import { CoreRevoker } from './core-revoker.js';
 import { finishResponse } from './finish-response.js';
 import { LoginGuard } from './login-guard.js';
+import { WrappingManager } from './wrapping/wrapping-manager.js';
+import { wrapCoreResponse } from './wrapping/wrap-core-response.js';
 import { addressAllowed } from '../auth/cidr-list.js';
 import type { CoreMetrics } from './core-metrics.js';
 
@@ -63,6 +65,7 @@ export class Core {
   leases!: LeaseManager;
   auditTable!: AuditTable;
   loginGuard!: LoginGuard;
+  wrapping!: WrappingManager;
   private active = false;
   private unsubscribeInvalidation: (() => void) | undefined;
 
@@ -126,6 +129,7 @@ export class Core {
     });
     await this.mounts.load(this.deps.builtinMounts());
     this.loginGuard = new LoginGuard(sys, clock);
+    this.wrapping = new WrappingManager({ storage: sys, tokens: this.tokens, clock });
     this.auditTable = new AuditTable(sys, this.audit);
     await this.auditTable.load();
     this.leases.start(this.deps.reapIntervalMs);
@@ -200,7 +204,8 @@ export class Core {
     } finally {
       this.deps.metrics?.observeHandler(mount.entry.type, performance.now() - started);
     }
-    const out = await finishResponse(this, req, mount.entry, res);
+    // Wrapped before the response is audited, so the log shows wrap_info (token HMAC'd).
+    const out = await wrapCoreResponse(this.wrapping, await finishResponse(this, req, mount.entry, res), req);
     if (audited) await this.audit.logResponse(responseRecord(req, this.deps.clock.now(), out));
     return out;
   }
@@ -224,7 +229,7 @@ export class Core {
       if (exists === false) req.operation = 'create';
     }
     const acl = await this.policies.acl(entry.policies);
-    const verdict = acl.check({ path: req.path, operation: req.operation, data: req.data });
+    const verdict = acl.check({ path: req.path, operation: req.operation, data: req.data, ...(req.wrapTtl > 0 ? { wrapTtl: req.wrapTtl } : {}) });
     if (!verdict.allowed || (path?.spec.sudo === true && !verdict.rootPrivs)) throw forbidden();
     const use = await this.tokens.use(entry);
     if (!use) throw forbidden();
@@ -233,6 +238,7 @@ export class Core {
 
   /** Lets every mounted backend drop per-token state (cubbyhole). */
   private async onTokenRevoked(tokenKey: string): Promise<void> {
+    await this.wrapping.onTokenRevoked(tokenKey);
     for (const m of this.router.all()) await m.handler.backend.onTokenRevoked?.(tokenKey);
   }
 

@@ -1,7 +1,7 @@
 // src/core — turns a handler's LogicalResponse into the CoreResponse the HTTP layer renders:
 // an empty read/list is Vault's 404 {"errors":[]}, a `secret` becomes a registered lease,
 // an `auth` (login) becomes a newly minted token.
-import { notFound } from '../lib/errors.js';
+import { ArcaError, notFound } from '../lib/errors.js';
 import type { LogicalRequest, LogicalResponse } from '../framework/logical.js';
 import type { MountEntry } from './router/mount-entry.js';
 import type { AuthEnvelope, CoreResponse } from './core-response.js';
@@ -36,6 +36,7 @@ export async function finishResponse(core: Core, req: LogicalRequest, mount: Mou
   const tokenAuth = (res as TokenBackendResponse).tokenAuth;
   if (tokenAuth) out.auth = tokenAuth;
   if (res.auth) {
+    if (res.auth.policies.includes('response-wrapping')) throw new ArcaError('invalid_request', 'the "response-wrapping" policy cannot be given to a token');
     const created = await core.tokens.createForLogin(res.auth, { path: req.path, mountConfig: core.mounts.mountConfig(mount) });
     const e = created.entry;
     const auth: AuthEnvelope = {

@@ -13,14 +13,13 @@ import { field } from '../framework/field.js';
 import type { LogicalRequest, LogicalResponse } from '../framework/logical.js';
 import { ArcaError } from '../lib/errors.js';
 import type { WrappingManager } from '../core/wrapping/wrapping-manager.js';
-import { wrappingManagerFor } from '../core/wrapping/wrapping-manager-for.js';
 import type { SystemContext } from './system-context.js';
 
 const tokenField = { token: field.string().optional('the wrapping token (default: the request token)') };
 
 /** The sys/wrapping/* path table on the running core's manager. */
 export function wrappingSysPaths(ctx: SystemContext): AnyPathSpec[] {
-  return wrappingPaths(() => wrappingManagerFor(ctx.core));
+  return wrappingPaths(() => ctx.core.wrapping);
 }
 
 /** The same table on any manager (tests build one over in-memory storage). */

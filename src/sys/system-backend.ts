@@ -10,6 +10,7 @@ import { policyPaths } from './path-policies.js';
 import { auditPaths } from './path-audit.js';
 import { leasePaths } from './path-leases.js';
 import { lockedUserPaths } from './path-locked-users.js';
+import { wrappingSysPaths } from './path-wrapping.js';
 
 export function createSystemBackend(ctx: () => SystemContext): BackendFactory {
   return (): Backend => {
@@ -25,6 +26,7 @@ export function createSystemBackend(ctx: () => SystemContext): BackendFactory {
         ...auditPaths(c),
         ...leasePaths(c),
         ...lockedUserPaths(c),
+        ...wrappingSysPaths(c),
         definePath({
           pattern: 'metrics',
           fields: { format: field.string().default('') },

@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArcaClient } from '../../src/client/arca-client.js';
-import { wrappingManagerFor } from '../../src/core/wrapping/wrapping-manager-for.js';
 import { INVALID_WRAPPING_TOKEN } from '../../src/core/wrapping/wrapping-manager.js';
 import { startTestServer } from '../http/start-test-server.js';
 import type { TestServer } from '../http/start-test-server.js';
@@ -120,7 +119,7 @@ test('a wrapped auth/token/create unwraps into a working token', (ctx) =>
 
 test('lookup does not spend the token; rewrap moves the payload to a new token', (ctx) =>
   withServer(ctx, false, async (t) => {
-    const manager = wrappingManagerFor(t.server.core);
+    const manager = t.server.core.wrapping;
     const info = await manager.wrap({ data: { s: 'rewrapped' } }, { ttl: 120, creationPath: 'secret/data/app' });
     const anon = new ArcaClient({ address: t.server.address });
     const looked = await anon.raw('POST', 'sys/wrapping/lookup', { token: info.token });
@@ -142,7 +141,7 @@ test('a second unwrap is in the audit log: path and error in clear, token HMACd,
   withServer(ctx, false, async (t) => {
     const auditFile = join(t.dataDir, 'audit.log');
     assert.equal((await t.client.raw('POST', 'sys/audit/file', { type: 'file', options: { file_path: auditFile } })).status, 204);
-    const info = await wrappingManagerFor(t.server.core).wrap({ data: { password: 'audit-secret-pw' } }, { ttl: 60, creationPath: 'sys/wrapping/wrap' });
+    const info = await t.server.core.wrapping.wrap({ data: { password: 'audit-secret-pw' } }, { ttl: 60, creationPath: 'sys/wrapping/wrap' });
     const anon = new ArcaClient({ address: t.server.address });
     assert.equal((await anon.raw('POST', 'sys/wrapping/unwrap', { token: info.token })).status, 200);
     assert.equal((await anon.raw('POST', 'sys/wrapping/unwrap', { token: info.token })).status, 400);

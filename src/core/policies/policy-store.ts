@@ -1,7 +1,8 @@
 // src/core/policies — stored ACL policies (sys/policy/<name>, above the barrier) and a
 // cache of compiled ACLs keyed by the sorted set of policy names a token carries. The cache
 // is what keeps authorisation off the storage path for every request; any policy write or
-// delete clears it. `root` is built in and never stored; `default` is created on first start.
+// delete clears it. `root` and `response-wrapping` are built in and never stored; `default`
+// is created on first start.
 import { ArcaError } from '../../lib/errors.js';
 import type { Storage } from '../../storage/storage.js';
 import { parsePolicy } from '../../policy/parse-policy.js';
@@ -10,6 +11,7 @@ import { compileAcl } from '../../policy/compile-acl.js';
 import type { Acl } from '../../policy/acl.js';
 import { rootAcl } from '../../policy/root-acl.js';
 import { defaultPolicyText } from '../../policy/default-policy.js';
+import { RESPONSE_WRAPPING_POLICY, responseWrappingPolicyText } from '../wrapping/response-wrapping-policy.js';
 
 interface StoredPolicy {
   readonly name: string;
@@ -54,13 +56,14 @@ export class PolicyStore {
   async read(name: string): Promise<string | undefined> {
     const n = PolicyStore.normalizeName(name);
     if (n === 'root') return '';
+    if (n === RESPONSE_WRAPPING_POLICY) return responseWrappingPolicyText;
     const raw = await this.storage.get(PREFIX + n);
     return raw ? (JSON.parse(Buffer.from(raw).toString('utf8')) as StoredPolicy).policy : undefined;
   }
 
   async write(name: string, text: string): Promise<void> {
     const n = PolicyStore.normalizeName(name);
-    if (n === 'root') throw new ArcaError('invalid_request', 'cannot update "root" policy');
+    if (n === 'root' || n === RESPONSE_WRAPPING_POLICY) throw new ArcaError('invalid_request', `cannot update "${n}" policy`);
     parsePolicy(n, text); // throws a 400 with line/column on a syntax error
     const stored: StoredPolicy = { name: n, policy: text };
     await this.storage.put(PREFIX + n, Buffer.from(JSON.stringify(stored)));
@@ -70,7 +73,7 @@ export class PolicyStore {
 
   async delete(name: string): Promise<void> {
     const n = PolicyStore.normalizeName(name);
-    if (n === 'root' || n === 'default') throw new ArcaError('invalid_request', `cannot delete "${n}" policy`);
+    if (n === 'root' || n === 'default' || n === RESPONSE_WRAPPING_POLICY) throw new ArcaError('invalid_request', `cannot delete "${n}" policy`);
     await this.storage.delete(PREFIX + n);
     this.invalidate();
     this.onChange?.(PREFIX);

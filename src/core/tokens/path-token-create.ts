@@ -32,6 +32,10 @@ function createHandler(ctx: TokenBackendContext, orphanPath: boolean) {
   return async ({ req, fields, clock }: HandlerContext<CreateValues>): Promise<TokenBackendResponse> => {
     if (fields.type === 'batch') throw new ArcaError('invalid_request', 'batch tokens are not supported');
     if (fields.entity_alias !== undefined) throw new ArcaError('invalid_request', 'entity_alias requires a token role, which is not supported');
+    // Only the wrapping manager mints response-wrapping tokens (Vault refuses it too).
+    if (fields.policies?.some((p) => p.trim().toLowerCase() === 'response-wrapping')) {
+      throw new ArcaError('invalid_request', 'the "response-wrapping" policy cannot be given to a token');
+    }
     const parent = await ctx.caller(req);
     const orphan = orphanPath || fields.no_parent;
     const sudo = await ctx.isSudo(req);
