@@ -2,12 +2,15 @@
 // clock (leeways, JWKS refetch rate limit) and a local JWKS/discovery server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { generate } from 'selfsigned';
+import { exportPKCS8, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { createEngineWorld } from '../../engines/kv/kv-testing.js';
 import type { EngineWorld } from '../../engines/kv/kv-testing.js';
 import { createJwtBackend } from './jwt-backend.js';
 import { REFETCH_INTERVAL_MS } from './jwt-key-source.js';
-import { GITHUB_ISSUER, signGithubToken, startJwksServer } from './jwt-testing.js';
+import { GITHUB_ISSUER, makeSigningKey, signGithubToken, startJwksServer } from './jwt-testing.js';
 import type { JwksServer } from './jwt-testing.js';
 
 const ROLE = {
@@ -40,6 +43,8 @@ test('config: exactly one key source, client id and secret together, secret neve
   const pem = await exportSPKI(publicKey);
   assert.match((await w.fail('update', 'config', { jwt_validation_pubkeys: [pem], oidc_client_id: 'x' })).message, /both 'oidc_client_id' and 'oidc_client_secret'/);
   assert.match((await w.fail('update', 'config', { jwt_validation_pubkeys: ['not a key'] })).message, /error parsing public key at index 0/);
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  assert.match((await w.fail('update', 'config', { jwt_validation_pubkeys: [await exportPKCS8(privateKey)] })).message, /is a private key/);
   assert.match((await w.fail('update', 'config', { jwt_validation_pubkeys: [pem], jwt_supported_algs: ['HS256'] })).message, /unsupported signing algorithm/);
   assert.match((await w.fail('update', 'config', { jwks_url: 'ftp://x/y' })).message, /http or https/);
   assert.match((await w.fail('update', 'config', { jwks_url: 'http://127.0.0.1:9/keys' })).message, /error fetching the JWKS/);
@@ -100,7 +105,7 @@ test('login: leeways on exp, nbf and iat follow the role (fake clock)', async ()
 test('login: the JWKS refetch on an unknown kid is rate-limited', async () => {
   await withJwks(async (w, jwks) => {
     const hits = jwks.jwksHits;
-    const stranger = await (await import('./jwt-testing.js')).makeSigningKey();
+    const stranger = await makeSigningKey();
     const forged = await signGithubToken({ key: stranger, issuedAt: nowSeconds(w) });
     assert.match((await w.fail('update', 'login', { role: 'ci', jwt: forged })).message, /no known key/);
     assert.equal(jwks.jwksHits, hits + 1);
@@ -154,5 +159,30 @@ test('login: OIDC discovery supplies the JWKS and the issuer', async () => {
     assert.match((await w.fail('update', 'login', { role: 'ci', jwt: otherIss })).message, /invalid issuer/);
   } finally {
     await jwks.close();
+  }
+});
+
+test('config: an https JWKS is trusted through jwks_ca_pem only', async () => {
+  const pems = await generate([{ name: 'commonName', value: 'jwks.test' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
+  const key = await makeSigningKey();
+  const server = https.createServer({ cert: pems.cert, key: pems.private }, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.publicJwk] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const jwksUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
+    const w = createEngineWorld(createJwtBackend);
+    assert.match((await w.fail('update', 'config', { jwks_url: jwksUrl })).message, /error fetching the JWKS/);
+    await w.call('update', 'config', { jwks_url: jwksUrl, jwks_ca_pem: pems.cert });
+    await w.call('update', 'role/ci', ROLE);
+    const jwt = await signGithubToken({ key, issuedAt: nowSeconds(w) });
+    assert.ok((await w.call('update', 'login', { role: 'ci', jwt }))?.auth);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   }
 });

@@ -40,6 +40,9 @@ const invalid = (message: string): ArcaError => new ArcaError('invalid_request',
 /** Parses PEM public keys or certificates (jwt_validation_pubkeys); 400 naming the index on failure. */
 export function parsePublicKeys(pems: readonly string[]): KeyObject[] {
   return pems.map((pem, i) => {
+    // createPublicKey would derive a public key from a private one; a private key must never
+    // be stored in a config that reads return.
+    if (pem.includes('PRIVATE KEY')) throw invalid(`"jwt_validation_pubkeys" at index ${i} is a private key; give the public key`);
     try {
       return pem.includes('CERTIFICATE') ? new X509Certificate(pem).publicKey : createPublicKey(pem);
     } catch {
