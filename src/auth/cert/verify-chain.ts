@@ -28,10 +28,17 @@ export interface ChainInput {
 export function verifyChains(input: ChainInput): X509Certificate[][] {
   const chains: X509Certificate[][] = [];
   let steps = 0;
-  const usable = (c: X509Certificate): boolean => validAt(c, input.now) && allowsClientAuth(c);
+  const checked = new Map<X509Certificate, boolean>();
+  const usable = (c: X509Certificate): boolean => {
+    let ok = checked.get(c);
+    if (ok === undefined) checked.set(c, (ok = validAt(c, input.now) && allowsClientAuth(c)));
+    return ok;
+  };
+  // Cheapest test first: names and key identifiers, then dates, then the signature.
   const issues = (issuer: X509Certificate, child: X509Certificate): boolean => {
+    if (!child.checkIssued(issuer) || !usable(issuer)) return false;
     steps += 1;
-    return steps <= MAX_STEPS && child.checkIssued(issuer) && child.verify(issuer.publicKey);
+    return steps <= MAX_STEPS && child.verify(issuer.publicKey);
   };
   const walk = (chain: X509Certificate[]): void => {
     const current = chain[chain.length - 1] as X509Certificate;
@@ -40,12 +47,12 @@ export function verifyChains(input: ChainInput): X509Certificate[][] {
     // client also sent is reached through `issues` and the walk goes on past it.
     if (chain.length === 1 && input.anchors.some((a) => a.raw.equals(current.raw))) chains.push([current]);
     for (const anchor of input.anchors) {
-      if (usable(anchor) && issues(anchor, current)) chains.push([...chain, anchor]);
+      if (issues(anchor, current)) chains.push([...chain, anchor]);
     }
     if (chain.length >= MAX_DEPTH) return;
     for (const next of input.intermediates) {
       if (!next.ca || chain.some((c) => c.raw.equals(next.raw))) continue;
-      if (usable(next) && issues(next, current)) walk([...chain, next]);
+      if (issues(next, current)) walk([...chain, next]);
     }
   };
   if (usable(input.leaf)) walk([input.leaf]);
