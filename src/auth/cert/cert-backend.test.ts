@@ -243,3 +243,17 @@ test('login: token fields, lockout account and alias metadata switch in config',
   const b = await auth(w, peerOf(leaf));
   assert.equal(b.alias?.metadata?.common_name, 'client.example.com');
 });
+
+test('login: many roles on one CA do not hide another CA; a chain is tried against every CA on it', async () => {
+  const w = createCertWorld();
+  const now = w.clock.now();
+  const shared = await issueCert({ subject: 'CN=Shared', ca: true, now });
+  for (let i = 0; i < 20; i += 1) await w.call('create', `certs/a${String(i).padStart(2, '0')}`, { certificate: shared.pem });
+  const root = await issueCert({ subject: 'CN=Root', ca: true, now });
+  const inter = await issueCert({ subject: 'CN=Inter', issuer: root, ca: true, now });
+  const leaf = await issueCert({ subject: 'CN=svc', issuer: inter, now });
+  // "inter" trusts the intermediate but refuses this name; "root" trusts the root and accepts it.
+  await w.call('create', 'certs/inter', { certificate: inter.pem, allowed_common_names: 'other' });
+  await w.call('create', 'certs/root', { certificate: root.pem });
+  assert.equal((await auth(w, peerOf(leaf, inter))).metadata.cert_name, 'root');
+});
