@@ -89,7 +89,7 @@ test('login: a leaf issued by a trusted CA gets the role’s token and Vault’s
   const { w, ca, leaf } = await setup();
   const a = await auth(w, peerOf(leaf));
   assert.deepEqual(a.policies, ['app', 'default', 'ops']);
-  assert.equal(a.displayName, 'web');
+  assert.equal(a.displayName, 'cert-web');
   assert.equal(a.ttl, 3600);
   assert.equal(a.metadata.cert_name, 'web');
   assert.equal(a.metadata.common_name, 'client.example.com');

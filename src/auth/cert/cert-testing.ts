@@ -97,7 +97,7 @@ export function createCertWorld(): CertWorld {
   return {
     ...w,
     login: (peer, data = {}) => {
-      const req = buildRequest('update', 'login', data);
+      const req = { ...buildRequest('update', 'login', data), path: 'auth/cert/login', mountPoint: 'auth/cert/' };
       return w.handler.handle(peer ? { ...req, peerCertificate: peer } : req);
     },
   };

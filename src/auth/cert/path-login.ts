@@ -95,7 +95,10 @@ async function issue(ctx: HandlerContext<unknown>, role: CertRole, info: CertInf
   const fp = fingerprint(leaf.raw);
   // A certificate without a common name still needs a stable alias: its fingerprint.
   const aliasName = info.commonName !== '' ? info.commonName : fp;
-  const auth = loginAuth(role.token, { displayName: role.display_name, alias: aliasName, metadata });
+  // Vault prefixes the display name with the mount path ("auth/cert/" → "cert-web").
+  const source = ctx.req.mountPoint.replace(/^auth\//, '').replaceAll('/', '-');
+  const displayName = `${source}${role.display_name}`.replace(/-+$/, '');
+  const auth = loginAuth(role.token, { displayName, alias: aliasName, metadata });
   return {
     ...auth,
     alias: config.enable_identity_alias_metadata ? { name: aliasName, metadata } : { name: aliasName },
