@@ -9,7 +9,7 @@ import { formatValue } from './format-value.js';
 import { asRecord, asString } from './json-shape.js';
 import { mountPath, mountUrl } from './mount-options.js';
 import { parseKeyValues } from './parse-key-values.js';
-import { mountsOf } from './secrets-commands.js';
+import { mountsOf } from './mount-commands.js';
 import { resolve } from 'node:path';
 
 const enable = defineCommand({

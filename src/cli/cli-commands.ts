@@ -11,6 +11,7 @@ import { loginCommand } from './login-command.js';
 import { operatorCommands } from './operator-commands.js';
 import { policyCommands } from './policy-commands.js';
 import { secretsCommands } from './secrets-commands.js';
+import { authCommands } from './auth-commands.js';
 import { statusCommand } from './status-command.js';
 import { tokenCommands } from './token-commands.js';
 
@@ -20,6 +21,7 @@ export const cliCommands: readonly Command[] = [
   ...operatorCommands,
   ...tokenCommands,
   ...secretsCommands,
+  ...authCommands,
   ...kvCommands,
   ...kvVersionCommands,
   ...kvMetadataCommands,

@@ -1,7 +1,8 @@
 // src/cli — `arca login`: authenticates and stores the resulting token with the token
 // helper (~/.arca-token, 0600). The token method verifies the token with
 // auth/token/lookup-self before storing it; userpass-like methods post credentials to
-// auth/<path>/login[/<username>]. Tokens and passwords are prompted for without echo.
+// auth/<path>/login[/<username>]; oidc runs the browser flow. A login that requires MFA is
+// finished with the TOTP code. Tokens, passwords and codes are prompted for without echo.
 import { CliFailure } from './cli-failure.js';
 import { defineCommand } from './define-command.js';
 import type { CommandContext } from './define-command.js';
@@ -14,6 +15,8 @@ import { promptHidden, readLine } from './prompt-hidden.js';
 import { renderKeyValue } from './render-table.js';
 import { envToken } from './resolve-client.js';
 import { TokenHelper } from './token-helper.js';
+import { completeMfaLogin } from './login-mfa.js';
+import { loginWithOidc } from './login-oidc.js';
 
 const USERNAME_METHODS = new Set(['userpass', 'ldap', 'okta', 'radius']);
 
@@ -66,6 +69,23 @@ async function methodLogin(ctx: Ctx, method: string): Promise<JsonRecord> {
   return asRecord(await ctx.call('authenticating', 'PUT', path, data)) ?? {};
 }
 
+/** Browser login: opens (or prints) the provider's URL and catches the callback on localhost. */
+async function oidcLogin(ctx: Ctx): Promise<JsonRecord> {
+  const data = await parseKeyValues(ctx.args, ctx.io);
+  const role = asString(data['role']);
+  const port = data['port'] === undefined ? undefined : Number(data['port']);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new UsageError('port=<n> must be a TCP port');
+  const { secret } = await loginWithOidc({
+    client: ctx.client(),
+    mount: ctx.flags.path ?? 'oidc',
+    ...(role !== undefined ? { role } : {}),
+    ...(port !== undefined ? { port } : {}),
+    print: (text) => ctx.io.stderr.write(text),
+    openBrowser: ctx.io.stdout.isTTY === true,
+  });
+  return secret;
+}
+
 export const loginCommand = defineCommand({
   words: ['login'],
   summary: 'Authenticate locally',
@@ -77,6 +97,7 @@ export const loginCommand = defineCommand({
       $ arca login                       # prompts for a token without echo
       $ arca login s.abc123
       $ arca login -method=userpass username=alice
+      $ arca login -method=oidc role=engineering     # browser login (PKCE)
 
   -method=<name>   Auth method: token (default), userpass, ldap, approle, ...
   -path=<path>     Mount path of the auth method (default: the method name)
@@ -87,7 +108,9 @@ export const loginCommand = defineCommand({
   args: [0, 64],
   async run(ctx) {
     const method = ctx.flags.method ?? 'token';
-    const secret = method === 'token' ? await tokenLogin(ctx) : await methodLogin(ctx, method);
+    const first = method === 'token' ? await tokenLogin(ctx) : method === 'oidc' ? await oidcLogin(ctx) : await methodLogin(ctx, method);
+    // Login MFA: prompts for the TOTP code and finishes through sys/mfa/validate.
+    const secret = await completeMfaLogin(ctx, first);
     const auth = asRecord(secret['auth']);
     const token = asString(auth?.['client_token']);
     if (!auth || token === undefined) {

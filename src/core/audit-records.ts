@@ -1,7 +1,9 @@
 // src/core — builds the audit entries for one request and its response from the logical
 // request and the final answer. Values are passed raw: each audit device HMACs every string
 // that could be secret (src/audit/hash-audit-entry.ts) before anything is written.
+import { randomUUID } from 'node:crypto';
 import { formatAuditTime } from '../audit/audit-entry.js';
+import type { GrantEvent } from './identity/identity-store.js';
 import type { AuditAuth, AuditEntry, AuditRequest } from '../audit/audit-entry.js';
 import type { LogicalRequest } from '../framework/logical.js';
 import type { CoreResponse } from './core-response.js';
@@ -86,5 +88,24 @@ export function responseRecord(req: LogicalRequest, now: number, res: CoreRespon
     request: auditRequest(req),
     ...(response ? { response } : {}),
     ...(error ? { error } : {}),
+  };
+}
+
+/** A temporary access grant event (see Core.auditGrantEvent). */
+export function grantRecord(event: GrantEvent, now: number): AuditEntry {
+  const g = event.grant;
+  return {
+    type: 'request',
+    time: formatAuditTime(now),
+    request: {
+      id: randomUUID(),
+      operation: 'update',
+      path: `identity/access/grant/${g.id}`,
+      mount_type: 'identity',
+      client_token: '',
+      client_token_accessor: '',
+      remote_address: '',
+      data: { event: event.kind, grant: g },
+    },
   };
 }

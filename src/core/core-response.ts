@@ -1,6 +1,7 @@
 // src/core — what the request pipeline hands back to the HTTP layer: the parts of Vault's
 // response envelope (lease, auth, wrap info) already resolved, so http/ only renders.
 import type { AuditWrapInfo } from '../audit/audit-entry.js';
+import type { LogicalResponse } from '../framework/logical.js';
 
 export interface AuthEnvelope {
   readonly client_token: string;
@@ -20,6 +21,13 @@ export interface AuthEnvelope {
 
 /** Vault's `wrap_info`: the same record the audit log carries (its token is HMAC'd there). */
 export type WrapInfo = AuditWrapInfo;
+
+/**
+ * A handler response that already carries a minted token (the token backend, and
+ * sys/mfa/validate finishing a parked login): the pipeline renders `tokenAuth` as the
+ * envelope's `auth` instead of minting from `auth`.
+ */
+export type MintedAuthResponse = LogicalResponse & { tokenAuth?: AuthEnvelope };
 
 export interface CoreResponse {
   /** Overrides the default status (200 with a body, 204 without). */

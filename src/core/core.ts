@@ -26,7 +26,11 @@ import { PolicyStore } from './policies/policy-store.js';
 import { LeaseManager } from './leases/lease-manager.js';
 import { TokenStore } from './tokens/token-store.js';
 import type { CoreResponse } from './core-response.js';
-import { requestRecord, responseRecord } from './audit-records.js';
+import { grantRecord, requestRecord, responseRecord } from './audit-records.js';
+import { IdentityStore } from './identity/identity-store.js';
+import type { GrantEvent } from './identity/identity-store.js';
+import { MfaManager } from './mfa/mfa-manager.js';
+import type { TemplateIdentity } from '../policy/render-policy-template.js';
 import { AuditTable } from './audit-table.js';
 import { CoreRevoker } from './core-revoker.js';
 import { finishResponse } from './finish-response.js';
@@ -66,6 +70,8 @@ export class Core {
   auditTable!: AuditTable;
   loginGuard!: LoginGuard;
   wrapping!: WrappingManager;
+  identity!: IdentityStore;
+  mfa!: MfaManager;
   private active = false;
   private unsubscribeInvalidation: (() => void) | undefined;
 
@@ -118,6 +124,18 @@ export class Core {
       leases: this.leases,
       onRevoked: (tokenKey) => this.onTokenRevoked(tokenKey),
     });
+    // Built before the mounts: the identity/ backend is created with them.
+    this.identity = new IdentityStore({
+      storage: sys,
+      clock,
+      onGrantEvent: (event) => this.auditGrantEvent(event),
+      lookupMount: (accessor) => {
+        const m = this.router.byAccessor(accessor);
+        return m && m.entry.table === 'auth' ? { type: m.entry.type, path: m.entry.path } : undefined;
+      },
+      ...(announce ? { onChange: () => announce('sys/identity/') } : {}),
+    });
+    this.mfa = new MfaManager({ storage: sys, clock });
     this.mounts = new MountManager({
       storage: barrier,
       registry: this.deps.registry,
@@ -145,6 +163,7 @@ export class Core {
     if (!this.active) return;
     try {
       if (prefix === '' || prefix.startsWith('sys/policy/')) this.policies.invalidate();
+      if (prefix === '' || prefix.startsWith('sys/identity/')) this.identity.invalidate();
       if (prefix === '' || prefix.startsWith('sys/mount-table/')) await this.mounts.reload();
     } catch (err) {
       this.deps.logger.error({ err: String(err), prefix }, 'applying a change from another node failed');
@@ -178,10 +197,11 @@ export class Core {
     // While sealed only unauthenticated sys paths get here and there is no token store.
     let exhausted = false;
     if (this.active && (!unauthenticated || req.clientToken !== '')) exhausted = await this.authorize(req, mount, path, unauthenticated);
-    // Logins go through the lockout guard, keyed by the account the path names.
-    const account = this.active && mount.entry.table === 'auth' && path?.spec.loginAccount ? mount.handler.loginAccount(req, path) : undefined;
+    // Logins go through the lockout guard: per account when the path names one, and always
+    // per client address.
+    const isLogin = this.active && mount.entry.table === 'auth' && (path?.spec.loginAccount !== undefined || path?.spec.login === true);
     try {
-      if (account !== undefined) return await this.loginGuard.run(req, mount.entry, account, () => this.dispatch(req, mount, path));
+      if (isLogin) return await this.loginGuard.run(req, mount.entry, mount.handler.loginAccount(req, path), () => this.dispatch(req, mount, path));
       return await this.dispatch(req, mount, path);
     } finally {
       // A token whose last use this was is revoked once its request is answered.
@@ -228,12 +248,30 @@ export class Core {
       const exists = path ? await mount.handler.exists(req, path) : undefined;
       if (exists === false) req.operation = 'create';
     }
-    const acl = await this.policies.acl(entry.policies);
+    // Effective policies: the token's own + its entity's and groups' + active temporary grants.
+    let policies: readonly string[] = entry.policies;
+    let template: { entityId: string; template: TemplateIdentity } | undefined;
+    if (entry.entityId !== '') {
+      const identity = await this.identity.effective(entry.entityId);
+      policies = [...new Set([...entry.policies, ...identity.policies])];
+      template = { entityId: entry.entityId, template: { ...(identity.entity ? { entity: identity.entity } : {}), groups: identity.groups } };
+      req.auth = { ...req.auth, policies };
+    }
+    const acl = await this.policies.acl(policies, template);
     const verdict = acl.check({ path: req.path, operation: req.operation, data: req.data, ...(req.wrapTtl > 0 ? { wrapTtl: req.wrapTtl } : {}) });
     if (!verdict.allowed || (path?.spec.sudo === true && !verdict.rootPrivs)) throw forbidden();
     const use = await this.tokens.use(entry);
     if (!use) throw forbidden();
     return use.exhausted;
+  }
+
+  /**
+   * Temporary access grants are audited when granted, first used, expired and revoked: a
+   * record of its own, shaped as a request on the grant's path so every device (and
+   * `arca audit verify`) handles it like any other. Fails closed like any audit write.
+   */
+  private async auditGrantEvent(event: GrantEvent): Promise<void> {
+    if (this.audit.active) await this.audit.logRequest(grantRecord(event, this.deps.clock.now()));
   }
 
   /** Lets every mounted backend drop per-token state (cubbyhole). */

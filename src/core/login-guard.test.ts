@@ -64,3 +64,11 @@ test('unlock, disabled lockout, and per-address throttling across accounts', asy
   t.clock.advance(61_000);
   assert.ok(await t.guard.run(t.req('10.9.9.9'), t.mount, 'new', t.ok));
 });
+
+test('a login path with no lockable account is throttled per address only', async () => {
+  const w = world({ lockout_threshold: 1 });
+  for (let i = 0; i < 20; i++) await assert.rejects(w.guard.run(w.req('10.7.7.7'), w.mount, undefined, w.fail), isArcaErrorWith('invalid_request'));
+  await assert.rejects(w.guard.run(w.req('10.7.7.7'), w.mount, undefined, w.ok), isArcaErrorWith('rate_limited'));
+  assert.ok(await w.guard.run(w.req('10.7.7.8'), w.mount, undefined, w.ok), 'no account was locked');
+  assert.equal((await w.guard.lockout.lockedAccounts()).size, 0);
+});

@@ -24,9 +24,10 @@ export class LoginGuard {
     this.throttle = new AddressThrottle(clock);
   }
 
-  async run(req: LogicalRequest, mount: MountEntry, account: string, login: () => Promise<CoreResponse | undefined>): Promise<CoreResponse | undefined> {
+  /** `account` undefined: the path has no lockable account; only the address is throttled. */
+  async run(req: LogicalRequest, mount: MountEntry, account: string | undefined, login: () => Promise<CoreResponse | undefined>): Promise<CoreResponse | undefined> {
     const cfg = resolveLockout(mount.config.user_lockout_config);
-    if (this.throttle.blocked(req.remoteAddress) || (await this.lockout.isLocked(mount.accessor, account, cfg))) {
+    if (this.throttle.blocked(req.remoteAddress) || (account !== undefined && (await this.lockout.isLocked(mount.accessor, account, cfg)))) {
       throw new ArcaError('rate_limited', REFUSED);
     }
     let res: CoreResponse | undefined;
@@ -35,11 +36,11 @@ export class LoginGuard {
     } catch (err) {
       if (isArcaError(err) && (err.status === 400 || err.status === 403)) {
         this.throttle.fail(req.remoteAddress);
-        await this.lockout.recordFailure(mount.accessor, account, cfg);
+        if (account !== undefined) await this.lockout.recordFailure(mount.accessor, account, cfg);
       }
       throw err;
     }
-    if (res?.auth) await this.lockout.recordSuccess(mount.accessor, account);
+    if (res?.auth && account !== undefined) await this.lockout.recordSuccess(mount.accessor, account);
     return res;
   }
 }

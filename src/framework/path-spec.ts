@@ -41,6 +41,11 @@ export interface PathSpec<F extends FieldMap = FieldMap> {
    * account and per client address with it; the handler never sees lockout state.
    */
   readonly loginAccount?: (ctx: HandlerContext<FieldValues<F>>) => string | undefined;
+  /**
+   * A login path without a lockable account (e.g. a JWT login, whose only known name is a
+   * role shared by many callers): failures are throttled per client address only.
+   */
+  readonly login?: boolean;
 }
 
 /** The erased form stored in a backend's table. */
@@ -54,6 +59,7 @@ export interface AnyPathSpec {
   readonly summary?: string;
   readonly freeForm?: boolean;
   readonly loginAccount?: (ctx: HandlerContext<never>) => string | undefined;
+  readonly login?: boolean;
 }
 
 /** Declares a path; the field table's inferred type reaches every handler. */

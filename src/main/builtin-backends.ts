@@ -4,6 +4,8 @@ import type { Core } from '../core/core.js';
 import { createKvBackend } from '../engines/kv/kv-backend.js';
 import { createCubbyholeBackend } from '../engines/cubbyhole/cubbyhole-backend.js';
 import { createTokenBackend } from '../core/tokens/token-backend.js';
+import { createIdentityBackend } from '../core/identity/identity-backend.js';
+import { mfaIdentityPaths } from '../core/mfa/mfa-identity-paths.js';
 import { createUserpassBackend } from '../auth/userpass/userpass-backend.js';
 import { createApproleBackend } from '../auth/approle/approle-backend.js';
 import { createJwtBackend } from '../auth/jwt/jwt-backend.js';
@@ -12,6 +14,9 @@ import { createCertBackend } from '../auth/cert/cert-backend.js';
 export function registerBuiltinBackends(registry: BackendRegistry, core: () => Core): void {
   registry.register({ id: 'secrets.kv', type: 'kv', table: 'mounts', factory: createKvBackend });
   registry.register({ id: 'secrets.cubbyhole', type: 'cubbyhole', table: 'mounts', factory: createCubbyholeBackend });
+  // identity/ serves the core's identity store; the login-MFA method and enforcement paths
+  // (identity/mfa/...) are part of its table, as in Vault.
+  registry.register({ id: 'secrets.identity', type: 'identity', table: 'mounts', factory: () => createIdentityBackend(core().identity, mfaIdentityPaths(core().mfa)) });
   registry.register({
     id: 'auth.token',
     type: 'token',

@@ -187,6 +187,7 @@ function builtinMounts(withSecret: boolean): MountEntry[] {
   const mounts = [
     newMountEntry({ table: 'mounts', path: 'sys', type: 'system', description: 'system endpoints used for control, policy and debugging', builtin: true }),
     newMountEntry({ table: 'mounts', path: 'cubbyhole', type: 'cubbyhole', description: 'per-token private secret storage', builtin: true }),
+    newMountEntry({ table: 'mounts', path: 'identity', type: 'identity', description: 'identity store: entities, aliases, groups, MFA, temporary access', builtin: true }),
     newMountEntry({ table: 'auth', path: 'token', type: 'token', description: 'token based credentials', builtin: true }),
   ];
   if (withSecret) mounts.push(newMountEntry({ table: 'mounts', path: 'secret', type: 'kv', description: 'key/value secret storage', options: { version: '2' } }));

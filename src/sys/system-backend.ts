@@ -11,6 +11,10 @@ import { auditPaths } from './path-audit.js';
 import { leasePaths } from './path-leases.js';
 import { lockedUserPaths } from './path-locked-users.js';
 import { wrappingSysPaths } from './path-wrapping.js';
+import { mfaSysPaths } from './path-mfa.js';
+import { mintLoginToken } from '../core/login-completion.js';
+import type { ParkedLogin } from '../core/login-completion.js';
+import type { MintedAuthResponse } from '../core/core-response.js';
 
 export function createSystemBackend(ctx: () => SystemContext): BackendFactory {
   return (): Backend => {
@@ -27,6 +31,14 @@ export function createSystemBackend(ctx: () => SystemContext): BackendFactory {
         ...leasePaths(c),
         ...lockedUserPaths(c),
         ...wrappingSysPaths(c),
+        ...mfaSysPaths({
+          mfa: () => c.core.mfa,
+          // The parked login is minted against its own auth mount, not sys/.
+          complete: async (payload): Promise<MintedAuthResponse> => {
+            const login = await mintLoginToken(c.core, payload as ParkedLogin);
+            return { tokenAuth: login.auth, ...(login.warnings.length > 0 ? { warnings: login.warnings } : {}) };
+          },
+        }),
         definePath({
           pattern: 'metrics',
           fields: { format: field.string().default('') },

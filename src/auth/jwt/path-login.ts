@@ -19,6 +19,8 @@ export function pathLogin(keys: JwtKeySource): AnyPathSpec {
   return definePath({
     pattern: 'login',
     unauthenticated: true,
+    // Throttled per client address; no per-role lockout (a role is shared by every caller).
+    login: true,
     fields: {
       jwt: field.string().default('', 'The signed JWT.'),
       role: field.string().default('', 'Role to log in with (default: the config default_role).'),

@@ -37,6 +37,8 @@ export interface IdentityStoreOptions {
   readonly onGrantEvent?: (event: GrantEvent) => void | Promise<void>;
   /** Resolves an auth mount accessor; when given, aliases on unknown accessors are refused. */
   readonly lookupMount?: MountLookup;
+  /** Told after every write, so other nodes drop their identity caches. */
+  readonly onChange?: () => void;
 }
 
 export interface LoginIdentity {
@@ -92,6 +94,7 @@ export class IdentityStore {
       return await this.view.transaction((tx) => fn(tx, now));
     } finally {
       this.invalidate();
+      this.options.onChange?.();
     }
   }
 

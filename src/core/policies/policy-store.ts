@@ -10,6 +10,8 @@ import type { Policy } from '../../policy/policy.js';
 import { compileAcl } from '../../policy/compile-acl.js';
 import type { Acl } from '../../policy/acl.js';
 import { rootAcl } from '../../policy/root-acl.js';
+import { renderPolicy } from '../../policy/render-policy.js';
+import type { TemplateIdentity } from '../../policy/render-policy-template.js';
 import { defaultPolicyText } from '../../policy/default-policy.js';
 import { RESPONSE_WRAPPING_POLICY, responseWrappingPolicyText } from '../wrapping/response-wrapping-policy.js';
 
@@ -79,18 +81,26 @@ export class PolicyStore {
     this.onChange?.(PREFIX);
   }
 
-  /** The compiled ACL for a set of policy names; unknown names contribute nothing. */
-  async acl(names: readonly string[]): Promise<Acl> {
+  /**
+   * The compiled ACL for a set of policy names; unknown names contribute nothing. Templated
+   * policies ({{identity.entity.id}}...) are rendered for `identity`; their ACL is cached per
+   * entity, plain ones once per policy set.
+   */
+  async acl(names: readonly string[], identity?: { readonly entityId: string; readonly template: TemplateIdentity }): Promise<Acl> {
     if (names.includes('root')) return this.root;
-    const key = [...new Set(names)].sort().join('\n');
-    const cached = this.acls.get(key);
+    const setKey = [...new Set(names)].sort().join('\n');
+    const cached = this.acls.get(setKey) ?? (identity ? this.acls.get(`${setKey}\u0000${identity.entityId}`) : undefined);
     if (cached) return cached;
     const policies: Policy[] = [];
-    for (const name of key.split('\n')) {
+    let templated = false;
+    for (const name of setKey.split('\n')) {
       if (name === '') continue;
       const p = await this.policy(name);
-      if (p) policies.push(p);
+      if (!p) continue;
+      templated ||= p.templated;
+      policies.push(p.templated && identity ? renderPolicy(p, identity.template) : p);
     }
+    const key = templated && identity ? `${setKey}\u0000${identity.entityId}` : setKey;
     const acl = compileAcl(policies);
     if (this.acls.size >= MAX_CACHED_ACLS) this.acls.clear();
     this.acls.set(key, acl);

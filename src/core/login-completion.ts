@@ -1,0 +1,84 @@
+// src/core — what happens after an auth method accepted a login and before the caller gets
+// a token: the account is resolved to an identity entity (created on first login), login
+// MFA may park the login (Vault's two-step `mfa_requirement`) or check an X-Vault-MFA
+// header, and then the token is minted with the entity attached. sys/mfa/validate finishes a
+// parked login through `mintLoginToken` with the same payload.
+import { ArcaError } from '../lib/errors.js';
+import type { ResponseAuth } from '../framework/logical.js';
+import { mfaLoginGate } from './mfa/mfa-login-gate.js';
+import type { AuthEnvelope } from './core-response.js';
+import type { Core } from './core.js';
+
+/** Everything needed to mint the token later (stored with a pending MFA login). */
+export interface ParkedLogin {
+  readonly auth: ResponseAuth;
+  readonly path: string;
+  readonly mountAccessor: string;
+  readonly entityId: string;
+}
+
+export type LoginOutcome = { readonly auth: AuthEnvelope; readonly warnings: string[] };
+
+export async function completeLogin(core: Core, auth: ResponseAuth, ctx: { path: string; mountAccessor: string; mountType: string; headers: Readonly<Record<string, string>> }): Promise<LoginOutcome> {
+  if (auth.policies.includes('response-wrapping')) throw new ArcaError('invalid_request', 'the "response-wrapping" policy cannot be given to a token');
+  const { entityId } = await core.identity.resolveLogin({
+    mountAccessor: ctx.mountAccessor,
+    mountType: ctx.mountType,
+    aliasName: auth.alias?.name ?? auth.displayName,
+    ...(auth.alias?.metadata ? { aliasMetadata: auth.alias.metadata } : {}),
+  });
+  const identity = await core.identity.effective(entityId);
+  const parked: ParkedLogin = { auth, path: ctx.path, mountAccessor: ctx.mountAccessor, entityId };
+  const gate = await mfaLoginGate(core.mfa, {
+    target: { mountAccessor: ctx.mountAccessor, mountType: ctx.mountType, entityId, groupIds: identity.groups.map((g) => g.id) },
+    headers: ctx.headers,
+    payload: parked,
+  });
+  if (gate.kind === 'pending') {
+    return {
+      auth: {
+        client_token: '',
+        accessor: '',
+        policies: [],
+        token_policies: [],
+        metadata: null,
+        lease_duration: 0,
+        renewable: false,
+        entity_id: '',
+        token_type: 'service',
+        orphan: false,
+        num_uses: 0,
+        mfa_requirement: gate.mfaRequirement,
+      },
+      warnings: [gate.warning],
+    };
+  }
+  return mintLoginToken(core, parked);
+}
+
+/** Mints the token of an accepted (and, if required, MFA-validated) login. */
+export async function mintLoginToken(core: Core, login: ParkedLogin): Promise<LoginOutcome> {
+  const mounted = core.router.byAccessor(login.mountAccessor);
+  if (!mounted) throw new ArcaError('invalid_request', 'the auth method of this login has been disabled');
+  const created = await core.tokens.createForLogin(login.auth, { path: login.path, mountConfig: core.mounts.mountConfig(mounted.entry), entityId: login.entityId });
+  const e = created.entry;
+  const identity = await core.identity.effective(login.entityId);
+  return {
+    auth: {
+      client_token: created.token,
+      accessor: e.accessor,
+      policies: [...new Set([...e.policies, ...identity.policies])].sort(),
+      token_policies: e.policies,
+      identity_policies: identity.identityPolicies,
+      metadata: Object.keys(e.meta).length > 0 ? e.meta : null,
+      lease_duration: e.expireTime > 0 ? Math.round((e.expireTime - core.deps.clock.now()) / 1000) : 0,
+      renewable: e.renewable,
+      entity_id: e.entityId,
+      token_type: 'service',
+      orphan: e.orphan,
+      num_uses: Math.max(0, e.numUses),
+      mfa_requirement: null,
+    },
+    warnings: created.warnings,
+  };
+}
