@@ -12,6 +12,8 @@ import { operatorCommands } from './operator-commands.js';
 import { policyCommands } from './policy-commands.js';
 import { secretsCommands } from './secrets-commands.js';
 import { authCommands } from './auth-commands.js';
+import { accessCommands } from './access-commands.js';
+import { mfaEnrollCommand } from './mfa-enroll-command.js';
 import { statusCommand } from './status-command.js';
 import { tokenCommands } from './token-commands.js';
 
@@ -22,6 +24,8 @@ export const cliCommands: readonly Command[] = [
   ...tokenCommands,
   ...secretsCommands,
   ...authCommands,
+  ...accessCommands,
+  mfaEnrollCommand,
   ...kvCommands,
   ...kvVersionCommands,
   ...kvMetadataCommands,

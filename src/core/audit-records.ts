@@ -91,21 +91,43 @@ export function responseRecord(req: LogicalRequest, now: number, res: CoreRespon
   };
 }
 
-/** A temporary access grant event (see Core.auditGrantEvent). */
+/**
+ * A temporary access grant event (see Core.auditGrantEvent). The event, the policies and the
+ * grant's terms are in fields audit devices keep in clear (the path and the auth block), so
+ * an operator can read when a grant was given, first used, expired or revoked.
+ */
 export function grantRecord(event: GrantEvent, now: number): AuditEntry {
   const g = event.grant;
   return {
     type: 'request',
     time: formatAuditTime(now),
+    auth: {
+      client_token: '',
+      accessor: '',
+      display_name: `temporary-grant-${event.kind}`,
+      policies: g.policies,
+      token_policies: [],
+      metadata: {
+        event: event.kind,
+        grant_id: g.id,
+        target: g.target,
+        target_id: g.targetId,
+        until: new Date(g.until).toISOString(),
+        reason: g.reason,
+        granted_by: g.grantedBy,
+      },
+      entity_id: g.target === 'entity' ? g.targetId : '',
+      token_type: 'service',
+      token_ttl: 0,
+    },
     request: {
       id: randomUUID(),
       operation: 'update',
-      path: `identity/access/grant/${g.id}`,
+      path: `identity/access/grant/${g.id}/${event.kind}`,
       mount_type: 'identity',
       client_token: '',
       client_token_accessor: '',
       remote_address: '',
-      data: { event: event.kind, grant: g },
     },
   };
 }

@@ -5,10 +5,9 @@ import type { CliIo, Command } from '../cli/command.js';
 import { processIo } from '../cli/command.js';
 import { runCli } from '../cli/run-cli.js';
 import { scanCommands } from '../cli/scan-command.js';
-import { accessCommands } from '../cli/access-commands.js';
 import { serverCommand } from './server-command.js';
 
-export const commands: readonly Command[] = [...cliCommands, ...accessCommands, ...scanCommands, serverCommand];
+export const commands: readonly Command[] = [...cliCommands, ...scanCommands, serverCommand];
 
 export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   return runCli(argv, io, commands);
