@@ -6,15 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArcaClient } from '../../src/client/arca-client.js';
 import { FakeClock } from '../../src/lib/clock.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { buildConfig } from '../../src/config/server-config.js';
-import { startServer } from '../../src/main/start-server.js';
 import type { RunningServer } from '../../src/main/start-server.js';
-import { POSTGRES_URL, skipUnlessService } from '../support/services.js';
+import { skipUnlessService } from '../support/services.js';
+import { startPostgresNodes } from '../support/postgres-nodes.js';
 import { startTestServer } from '../http/start-test-server.js';
 
 interface LoginBody {
@@ -109,15 +103,9 @@ test('approle: an expired secret-id is refused once the server clock passes its 
 });
 
 test('approle: two nodes on one PostgreSQL spend a limited secret-id exactly num_uses times', { skip: await skipUnlessService('PostgreSQL', 5432) }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'arca-approle-'));
-  const table = `arca_approle_${randomBytes(6).toString('hex')}`;
-  const config = buildConfig({ storage: { type: 'postgres', connection_url: POSTGRES_URL, table } }, { ARCA_DATA_DIR: dir }, dir);
-  const nodes: RunningServer[] = [];
+  const cluster = await startPostgresNodes(2);
+  const [a, b] = cluster.nodes as [RunningServer, RunningServer];
   try {
-    const a = await startServer({ config, listenAddress: '127.0.0.1:0', logLevel: 'silent' });
-    nodes.push(a);
-    const b = await startServer({ config, listenAddress: '127.0.0.1:0', logLevel: 'silent' });
-    nodes.push(b);
     const root = new ArcaClient({ address: a.address, token: a.rootToken });
     await root.write('sys/auth/approle', { type: 'approle' });
     await root.write('auth/approle/role/r', {});
@@ -133,11 +121,6 @@ test('approle: two nodes on one PostgreSQL spend a limited secret-id exactly num
     assert.equal(statuses.filter((s) => s === 200).length, 4, JSON.stringify(statuses));
     assert.equal(statuses.filter((s) => s === 400 || s === 429).length, 8, JSON.stringify(statuses));
   } finally {
-    for (const n of nodes) await n.close().catch(() => undefined);
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    await client.query(`DROP TABLE IF EXISTS ${table}`);
-    await client.end();
-    rmSync(dir, { recursive: true, force: true });
+    await cluster.close();
   }
 });

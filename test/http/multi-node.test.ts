@@ -3,16 +3,10 @@
 // invalidated through LISTEN/NOTIFY).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { buildConfig } from '../../src/config/server-config.js';
-import { startServer } from '../../src/main/start-server.js';
 import type { RunningServer } from '../../src/main/start-server.js';
 import { ArcaClient } from '../../src/client/arca-client.js';
-import { POSTGRES_URL, skipUnlessService } from '../support/services.js';
+import { skipUnlessService } from '../support/services.js';
+import { startPostgresNodes } from '../support/postgres-nodes.js';
 
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -24,15 +18,9 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
 }
 
 test('two nodes on one PostgreSQL database see each other\'s policy and mount changes', { skip: await skipUnlessService('PostgreSQL', 5432) }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'arca-nodes-'));
-  const table = `arca_nodes_${randomBytes(6).toString('hex')}`;
-  const config = buildConfig({ storage: { type: 'postgres', connection_url: POSTGRES_URL, table } }, { ARCA_DATA_DIR: dir }, dir);
-  const nodes: RunningServer[] = [];
+  const cluster = await startPostgresNodes(2);
+  const [a, b] = cluster.nodes as [RunningServer, RunningServer];
   try {
-    const a = await startServer({ config, listenAddress: '127.0.0.1:0', logLevel: 'silent' });
-    nodes.push(a);
-    const b = await startServer({ config, listenAddress: '127.0.0.1:0', logLevel: 'silent' });
-    nodes.push(b);
     assert.equal(b.core.sealed, false, 'the second node unseals from the shared key file');
     const rootA = new ArcaClient({ address: a.address, token: a.rootToken });
     await rootA.write('secret/data/app', { data: { v: '1' } });
@@ -50,11 +38,6 @@ test('two nodes on one PostgreSQL database see each other\'s policy and mount ch
     await rootB.delete('sys/mounts/team');
     await eventually(async () => (await rootA.raw('GET', 'team/data/x')).status === 404, 'A drops the mount disabled on B');
   } finally {
-    for (const n of nodes) await n.close().catch(() => undefined);
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    await client.query(`DROP TABLE IF EXISTS ${table}`);
-    await client.end();
-    rmSync(dir, { recursive: true, force: true });
+    await cluster.close();
   }
 });
