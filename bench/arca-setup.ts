@@ -3,6 +3,7 @@
 // non-root token holding only that policy. Returns the token and the read response's size
 // (the ceiling server answers a body of the same size).
 import { join } from 'node:path';
+import { benchCall as call } from './bench-http.js';
 
 export interface ArcaFixture {
   readonly token: string;
@@ -18,17 +19,6 @@ function policyText(): string {
   rules.push('path "secret/metadata/bench/*" {\n  capabilities = ["read", "list"]\n}');
   rules.push('path "secret/data/bench/*" {\n  capabilities = ["create", "read", "update"]\n}');
   return rules.join('\n');
-}
-
-async function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'X-Vault-Token': token, 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}`);
-  return { status: res.status, text };
 }
 
 export async function setupArca(base: string, rootToken: string, auditDir: string): Promise<ArcaFixture> {

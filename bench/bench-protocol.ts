@@ -3,10 +3,31 @@
 // Each runs in its own process so the client never shares an event loop with the server
 // and each server's RSS is its own. Plain JSON over Node's IPC channel.
 
+/**
+ * A login the load generator repeats. Each answer must be a 200 carrying
+ * `auth.client_token`. For `jwt` the worker signs `tokens` distinct JWTs with the private
+ * key before the clock starts (signing is not measured) and sends them in turn.
+ */
+export type LoginSpec =
+  | { readonly method: 'userpass'; readonly mount: string; readonly username: string; readonly password: string }
+  | { readonly method: 'approle'; readonly mount: string; readonly roleId: string; readonly secretId: string }
+  | {
+      readonly method: 'jwt';
+      readonly mount: string;
+      readonly role: string;
+      /** PKCS#8 PEM of the ES256 key whose public half is the mount's jwt_validation_pubkeys. */
+      readonly privateKeyPem: string;
+      readonly issuer: string;
+      readonly audience: string;
+      readonly tokens: number;
+    };
+
 /** What the load generator sends, and how. `kind` picks the request shape. */
 export interface LoadSpec {
   readonly baseUrl: string;
-  readonly kind: 'get' | 'kv-write' | 'token-create';
+  readonly kind: 'get' | 'kv-write' | 'token-create' | 'login';
+  /** For `login`: which login to repeat. */
+  readonly login?: LoginSpec;
   /** For `get`: the path read each time. For `kv-write`: the prefix of distinct keys. */
   readonly path: string;
   readonly token: string;
@@ -22,6 +43,8 @@ export interface LoadResult {
   readonly errors: number;
   /** The first non-2xx status seen, for the report (0 if none). */
   readonly firstErrorStatus: number;
+  /** The first error's reason (the first of Vault's `errors`, or why a login answer was refused), '' if none. */
+  readonly firstError: string;
   readonly seconds: number;
   readonly rps: number;
   readonly p50Ms: number;
