@@ -1,14 +1,40 @@
 // bench — a short SQLite KV read run (the hot path of the full bench) for profiling changes:
 // `node dist/bench/quick-read.js` (ARCA_BENCH_AUDIT=off to measure without the audit
-// device, ARCA_BENCH_SECONDS to lengthen). Prints the ceiling and the Arca read in one run.
-import { mkdtempSync, rmSync } from 'node:fs';
+// device, ARCA_BENCH_SECONDS to lengthen). Prints the ceiling and the Arca read in one run,
+// each with the server process's CPU time per request (from /proc, Linux only): on a shared
+// machine req/s moves with other load, CPU per request much less.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { HostHandle } from './host-handle.js';
 import { loadInChild } from './load-child.js';
 import { setupArca } from './arca-setup.js';
 import { benchFormat as f } from './bench-format.js';
+import type { LoadResult, LoadSpec } from './bench-protocol.js';
 
 const seconds = Number(process.env['ARCA_BENCH_SECONDS'] ?? 5);
+const warmupMs = 1000;
+
+/** CPU milliseconds (user + system) used so far by the server host: the first child this process forked. */
+function hostCpuMs(): number | undefined {
+  try {
+    const pid = readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').trim().split(/\s+/)[0];
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the load and reports the host's CPU per measured request (after warm-up). */
+async function measured(label: string, spec: Omit<LoadSpec, 'warmupMs' | 'durationMs'>): Promise<string> {
+  let from: number | undefined;
+  const timer = setTimeout(() => (from = hostCpuMs()), warmupMs);
+  const result: LoadResult = await loadInChild({ ...spec, warmupMs, durationMs: seconds * 1000 });
+  clearTimeout(timer);
+  const to = hostCpuMs();
+  const cpu = from !== undefined && to !== undefined && result.requests > 0 ? `, ${(((to - from) * 1000) / result.requests).toFixed(0)} µs CPU/req` : '';
+  return `${f.load(label, result)}${cpu}`;
+}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(`${tmpdir()}/arca-bench-`);
@@ -20,15 +46,15 @@ async function main(): Promise<void> {
       bodyBytes = fixture.readBodyBytes;
       const audit = process.env['ARCA_BENCH_AUDIT'] !== 'off';
       if (!audit) await fetch(`${host.address}/v1/sys/audit/file`, { method: 'DELETE', headers: { 'X-Vault-Token': host.rootToken } });
-      const read = await loadInChild({ baseUrl: host.address, kind: 'get', path: fixture.readPath, token: fixture.token, concurrency: 64, warmupMs: 1000, durationMs: seconds * 1000, valueBytes: 0 });
-      console.log(`  ${f.load(`KV v2 read, sqlite, audit ${audit ? 'on' : 'off'}`, read)}`);
+      const line = await measured('KV v2 read', { baseUrl: host.address, kind: 'get', path: fixture.readPath, token: fixture.token, concurrency: 64, valueBytes: 0 });
+      console.log(`  ${line} [sqlite, audit ${audit ? 'on' : 'off'}]`);
     } finally {
       await host.close();
     }
     const ceiling = await HostHandle.start({ mode: 'ceiling', bodyBytes });
     try {
-      const result = await loadInChild({ baseUrl: ceiling.address, kind: 'get', path: '/', token: '', concurrency: 64, warmupMs: 1000, durationMs: seconds * 1000, valueBytes: 0 });
-      console.log(`  ${f.load(`ceiling (node:http, ${bodyBytes} B)`, result)}`);
+      const line = await measured('ceiling', { baseUrl: ceiling.address, kind: 'get', path: '/', token: '', concurrency: 64, valueBytes: 0 });
+      console.log(`  ${line} [node:http, ${bodyBytes} B]`);
     } finally {
       await ceiling.close();
     }

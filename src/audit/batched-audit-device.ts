@@ -10,7 +10,7 @@ import { ArcaError } from '../lib/errors.js';
 import { AuditChain, type ChainHead } from './audit-chain.js';
 import type { AuditDevice, AuditDeviceOptions } from './audit-device.js';
 import type { AuditEntry } from './audit-entry.js';
-import { auditHmac } from './audit-hmac.js';
+import { AuditHasher } from './audit-hasher.js';
 import { hashAuditEntry, type AuditHashOptions } from './hash-audit-entry.js';
 
 /** Counters for tests and metrics: `syncs < records` shows group commit at work. */
@@ -35,7 +35,7 @@ const MAX_PREFIX = 256;
 export abstract class BatchedAuditDevice implements AuditDevice {
   readonly options: AuditDeviceOptions;
   protected readonly io: AuditDeviceIoStats = { records: 0, writes: 0, syncs: 0 };
-  private readonly key: Buffer;
+  private readonly hasher: AuditHasher;
   private readonly hashOptions: AuditHashOptions;
   private readonly chain: AuditChain;
   private queue: Pending[] = [];
@@ -64,7 +64,7 @@ export abstract class BatchedAuditDevice implements AuditDevice {
       throw new ArcaError('invalid_request', `audit ${type} device: prefix must be one line of at most ${MAX_PREFIX} characters`);
     }
     this.options = { ...options };
-    this.key = Buffer.from(hmacKey);
+    this.hasher = new AuditHasher(hmacKey);
     this.hashOptions = {
       hmacAccessor: parseBoolOption(type, options, 'hmac_accessor', true),
       logRaw: parseBoolOption(type, options, 'log_raw', false),
@@ -87,7 +87,7 @@ export abstract class BatchedAuditDevice implements AuditDevice {
     if (this.closed) return Promise.reject(new ArcaError('unavailable', `audit ${this.type} device is closed`));
     let record: AuditEntry;
     try {
-      record = hashAuditEntry(entry, this.key, this.hashOptions);
+      record = hashAuditEntry(entry, this.hasher, this.hashOptions);
     } catch (err) {
       return Promise.reject(new ArcaError('internal', 'audit: the entry could not be prepared', { cause: err }));
     }
@@ -101,7 +101,7 @@ export abstract class BatchedAuditDevice implements AuditDevice {
   }
 
   hashAuditValue(value: string): string {
-    return auditHmac(this.key, value);
+    return this.hasher.hash(value);
   }
 
   /** The last record written: keep a copy elsewhere to detect tail truncation later. */
