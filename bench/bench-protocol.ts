@@ -74,6 +74,8 @@ export type HostCommand =
       readonly budgetMs: number;
       readonly ttlSeconds: number;
       readonly concurrency: number;
+      /** Tokens per transaction for `bulk`. */
+      readonly batch: number;
     }
   | { readonly cmd: 'reap'; readonly advanceMs: number; readonly batch: number; readonly budgetMs: number }
   | { readonly cmd: 'close' };

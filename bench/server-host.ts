@@ -47,7 +47,7 @@ async function startArca(spec: ArcaSpec, clock: FakeClock | undefined): Promise<
 async function mint(server: RunningServer, clock: Clock, command: Extract<HostCommand, { cmd: 'mint' }>): Promise<HostReply> {
   const started = performance.now();
   if (command.method === 'bulk') {
-    const count = await bulkLoadTokens(server.core, clock, { count: command.count, ttlSeconds: command.ttlSeconds, batch: 10_000, budgetMs: command.budgetMs });
+    const count = await bulkLoadTokens(server.core, clock, { count: command.count, ttlSeconds: command.ttlSeconds, batch: command.batch, budgetMs: command.budgetMs });
     return { type: 'minted', count, seconds: (performance.now() - started) / 1000 };
   }
   const root = await server.core.tokens.lookup(server.rootToken);
