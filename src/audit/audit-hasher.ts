@@ -6,20 +6,19 @@
 // request or response data, so no secret value is kept beyond its request. The cache maps a
 // raw token to its HMAC in this process's memory only; it is never written anywhere and the
 // HMAC is a pure function of the device key, so it never needs invalidating.
+import { LruCache } from '../lib/lru-cache.js';
 import { auditHmac } from './audit-hmac.js';
 
 const DEFAULT_CACHE_SIZE = 1024;
 
 export class AuditHasher {
   private readonly key: Buffer;
-  private readonly cache = new Map<string, string>();
+  private readonly cache: LruCache<string, string>;
 
   /** `cacheSize` 0 disables the cache (one-off hashing, tests). */
-  constructor(
-    key: Uint8Array,
-    private readonly cacheSize = DEFAULT_CACHE_SIZE,
-  ) {
+  constructor(key: Uint8Array, cacheSize = DEFAULT_CACHE_SIZE) {
     this.key = Buffer.from(key);
+    this.cache = new LruCache(cacheSize);
   }
 
   hash(value: string): string {
@@ -28,20 +27,6 @@ export class AuditHasher {
 
   /** `hash(value)`, served from the LRU when `value` was hashed recently. */
   hashIdentifier(value: string): string {
-    const known = this.cache.get(value);
-    if (known !== undefined) {
-      // Re-inserting moves the entry to the young end of the Map's insertion order.
-      this.cache.delete(value);
-      this.cache.set(value, known);
-      return known;
-    }
-    const hashed = auditHmac(this.key, value);
-    if (this.cacheSize === 0) return hashed;
-    if (this.cache.size >= this.cacheSize) {
-      const oldest = this.cache.keys().next();
-      if (oldest.done !== true) this.cache.delete(oldest.value);
-    }
-    this.cache.set(value, hashed);
-    return hashed;
+    return this.cache.memo(value, (v) => auditHmac(this.key, v));
   }
 }

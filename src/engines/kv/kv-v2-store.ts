@@ -8,6 +8,7 @@
 // share a prefix with another key's (a path "a/1" cannot collide with version 1 of "a").
 // A store wraps either the mount storage or one transaction of it.
 import { createHash } from 'node:crypto';
+import { LruCache } from '../../lib/lru-cache.js';
 import type { Storage, StorageWriter } from '../../storage/storage.js';
 import { isJsonObject, readJson, writeJson } from './json-entry.js';
 import { DEFAULT_CONFIG } from './key-metadata.js';
@@ -17,8 +18,11 @@ const CONFIG_KEY = 'config';
 const META_PREFIX = 'meta/';
 const VERSION_PREFIX = 'ver/';
 
+/** Recent path → version prefix (a pure function of the path): a read skips a SHA-256. */
+const versionPrefixes = new LruCache<string, string>(4096);
+
 function versionPrefix(path: string): string {
-  return `${VERSION_PREFIX}${createHash('sha256').update(path, 'utf8').digest('hex')}/`;
+  return versionPrefixes.memo(path, (p) => `${VERSION_PREFIX}${createHash('sha256').update(p, 'utf8').digest('hex')}/`);
 }
 
 function versionKey(path: string, version: number): string {
