@@ -91,8 +91,17 @@ export interface AuditEntry {
   readonly error?: string;
 }
 
-/** Vault writes times as RFC 3339 with nanoseconds; milliseconds are all a Clock gives. */
+let lastMs = Number.NaN;
+let lastText = '';
+
+/**
+ * Vault writes times as RFC 3339 with nanoseconds; milliseconds are all a Clock gives.
+ * Under load many records share a millisecond, so the last one formatted is remembered.
+ */
 export function formatAuditTime(ms: number): string {
+  if (ms === lastMs) return lastText;
   const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, -1)}000000Z`;
+  lastText = `${iso.slice(0, -1)}000000Z`;
+  lastMs = ms;
+  return lastText;
 }

@@ -155,8 +155,11 @@ function hashObject(value: object, h: Hasher, seen: WeakSet<object>): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       const hashed = hashValue(item, h, seen);
-      // defineProperty: a JSON body may carry an own "__proto__" key, which `=` would drop.
-      if (hashed !== undefined) Object.defineProperty(out, key, { value: hashed, enumerable: true, writable: true, configurable: true });
+      if (hashed === undefined) continue;
+      // A JSON body may carry an own "__proto__" key, which `=` would drop. defineProperty
+      // only then: it turns the object into a slow dictionary that JSON.stringify crawls.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: hashed, enumerable: true, writable: true, configurable: true });
+      else out[key] = hashed;
     }
     return out;
   } finally {
