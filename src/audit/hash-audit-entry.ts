@@ -72,7 +72,7 @@ function hashRequest(req: AuditRequest, h: Hasher, id: Hasher, acc: Hasher): Aud
     ...req,
     client_token: hashNonEmpty(req.client_token, id),
     client_token_accessor: hashNonEmpty(req.client_token_accessor, acc),
-    data: req.data === undefined ? undefined : hashValue(req.data, h, new WeakSet()),
+    data: req.data === undefined ? undefined : hashValue(req.data, h, []),
     headers: req.headers === undefined ? undefined : hashHeaders(req.headers, h),
   });
 }
@@ -82,7 +82,7 @@ function hashResponse(res: AuditResponse, h: Hasher, acc: Hasher): AuditResponse
     ...res,
     secret: res.secret === undefined ? undefined : { lease_id: res.secret.lease_id },
     warnings: res.warnings === undefined ? undefined : [...res.warnings],
-    data: res.data === undefined ? undefined : hashValue(res.data, h, new WeakSet()),
+    data: res.data === undefined ? undefined : hashValue(res.data, h, []),
     auth: res.auth === undefined ? undefined : hashResponseAuth(res.auth, h, acc),
     wrap_info: res.wrap_info === undefined ? undefined : hashWrapInfo(res.wrap_info, h, acc),
     headers: res.headers === undefined ? undefined : hashHeaders(res.headers, h),
@@ -129,7 +129,7 @@ function hashNonEmpty(value: string, h: Hasher): string {
  * anything else is handled safely: objects with toJSON are hashed as they would serialise,
  * bigints become hashed decimal strings, cycles become a marker rather than recursing.
  */
-function hashValue(value: unknown, h: Hasher, seen: WeakSet<object>): unknown {
+function hashValue(value: unknown, h: Hasher, seen: object[]): unknown {
   switch (typeof value) {
     case 'string':
       return h(value);
@@ -145,12 +145,15 @@ function hashValue(value: unknown, h: Hasher, seen: WeakSet<object>): unknown {
   }
 }
 
-function hashObject(value: object, h: Hasher, seen: WeakSet<object>): unknown {
-  if (seen.has(value)) return '[circular]';
+/** `seen` holds the objects being hashed above this one (a cycle returns to one of them). */
+function hashObject(value: object, h: Hasher, seen: object[]): unknown {
+  // An array of ancestors, not a WeakSet: bodies are shallow (depth ≤ 64, see parse-request)
+  // and a WeakSet per record costs more than scanning a few entries.
+  if (seen.includes(value)) return '[circular]';
   if (value instanceof Uint8Array) return h(Buffer.from(value).toString('base64'));
   const toJSON: unknown = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') return hashValue(toJSON.call(value), h, seen);
-  seen.add(value);
+  seen.push(value);
   try {
     if (Array.isArray(value)) return value.map((item: unknown) => hashValue(item, h, seen) ?? null);
     const out: Record<string, unknown> = {};
@@ -164,7 +167,7 @@ function hashObject(value: object, h: Hasher, seen: WeakSet<object>): unknown {
     }
     return out;
   } finally {
-    seen.delete(value);
+    seen.pop();
   }
 }
 
