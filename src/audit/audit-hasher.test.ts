@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { secretCacheKey } from '../lib/secret-cache-key.js';
 import { AuditHasher } from './audit-hasher.js';
 import { auditHmac } from './audit-hmac.js';
 
@@ -25,9 +26,11 @@ test('the identifier cache stays within its size and evicts the least recently u
   hasher.hashIdentifier('b');
   hasher.hashIdentifier('a');
   hasher.hashIdentifier('c');
-  assert.deepEqual(cache.keys(), ['a', 'c']);
+  // Keyed by digest: the raw identifiers (tokens) are not kept.
+  assert.deepEqual(cache.keys(), [secretCacheKey('a'), secretCacheKey('c')]);
   assert.equal(hasher.hashIdentifier('b'), auditHmac(KEY, 'b'));
   assert.equal(cache.size, 2);
+  assert.equal(cache.keys().includes('b'), false);
 });
 
 test('a zero-size cache keeps nothing', () => {

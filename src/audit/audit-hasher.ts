@@ -3,11 +3,12 @@
 // token and accessors: the same few strings recur in both records of every request and in
 // request after request, and each HMAC costs a fresh native Hmac object (≈ 3–4 µs), so at
 // concurrency they were most of the audit cost. Only identifiers go through the cache, never
-// request or response data, so no secret value is kept beyond its request. The cache maps a
-// raw token to its HMAC in this process's memory only; it is never written anywhere and the
-// HMAC is a pure function of the device key, so it never needs invalidating.
+// request or response data, so no secret value is kept beyond its request. The cache is
+// keyed by the identifier's SHA-256 (secretCacheKey), never the raw token, and the HMAC is a
+// pure function of the device key, so it never needs invalidating.
 import { LruCache } from '../lib/lru-cache.js';
 import { auditHmac } from './audit-hmac.js';
+import { secretCacheKey } from '../lib/secret-cache-key.js';
 
 const DEFAULT_CACHE_SIZE = 1024;
 
@@ -27,6 +28,6 @@ export class AuditHasher {
 
   /** `hash(value)`, served from the LRU when `value` was hashed recently. */
   hashIdentifier(value: string): string {
-    return this.cache.memo(value, (v) => auditHmac(this.key, v));
+    return this.cache.memo(secretCacheKey(value), () => auditHmac(this.key, value));
   }
 }

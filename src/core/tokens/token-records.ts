@@ -7,6 +7,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Storage, StorageReader, StorageWriter } from '../../storage/storage.js';
 import { LruCache } from '../../lib/lru-cache.js';
+import { secretCacheKey } from '../../lib/secret-cache-key.js';
 import { storedJson } from '../leases/stored-json.js';
 import type { TokenEntry } from './token-entry.js';
 
@@ -27,8 +28,8 @@ const MAX_TOKEN_LENGTH = 1024;
  * Recent token → key results. The key is a pure function of the token and the salt, which
  * never changes, so entries never go stale; it spares a fresh native Hmac (≈ 4 µs) on every
  * request of a busy token. Only the derivation is cached: the entry itself is read from
- * storage on every lookup, so revocation and expiry stay exact on every node. Raw tokens sit
- * in this process's memory as map keys, as they already do while their requests run.
+ * storage on every lookup, so revocation and expiry stay exact on every node. The cache is
+ * keyed by the token's SHA-256 (secretCacheKey): no raw token outlives its request here.
  */
 const KEY_CACHE_SIZE = 4096;
 
@@ -41,10 +42,11 @@ export class TokenRecords {
   /** HMAC-SHA256(token, salt) in hex; the same token always gives the same key. */
   async keyOf(token: string): Promise<string | undefined> {
     if (token === '' || token.length > MAX_TOKEN_LENGTH) return undefined;
-    const known = this.keys.get(token);
+    const cacheKey = secretCacheKey(token);
+    const known = this.keys.get(cacheKey);
     if (known !== undefined) return known;
     const salt = await this.loadSalt();
-    return this.keys.memo(token, (t) => createHmac('sha256', salt).update(t, 'utf8').digest('hex'));
+    return this.keys.memo(cacheKey, () => createHmac('sha256', salt).update(token, 'utf8').digest('hex'));
   }
 
   async get(tokenKey: string, reader: StorageReader = this.storage): Promise<TokenEntry | undefined> {
