@@ -3,6 +3,10 @@
 // MFA may park the login (Vault's two-step `mfa_requirement`) or check an X-Vault-MFA
 // header, and then the token is minted with the entity attached. sys/mfa/validate finishes a
 // parked login through `mintLoginToken` with the same payload.
+// Display names follow one rule for every method (Vault's core): the method returns only its
+// name part (a username, a role's display_name, a claim value, or '' for none) and the token's
+// display_name is `<mount path with / as ->-<name part>` without a trailing '-', so the same
+// method mounted at auth/my-users/ gives "my-users-alice" and approle's '' gives "approle".
 import { ArcaError } from '../lib/errors.js';
 import type { ResponseAuth } from '../framework/logical.js';
 import { mfaLoginGate } from './mfa/mfa-login-gate.js';
@@ -19,12 +23,22 @@ export interface ParkedLogin {
 
 export type LoginOutcome = { readonly auth: AuthEnvelope; readonly warnings: string[] };
 
-export async function completeLogin(core: Core, auth: ResponseAuth, ctx: { path: string; mountAccessor: string; mountType: string; headers: Readonly<Record<string, string>> }): Promise<LoginOutcome> {
-  if (auth.policies.includes('response-wrapping')) throw new ArcaError('invalid_request', 'the "response-wrapping" policy cannot be given to a token');
+/** `<mount path, / as ->` + the method's name part, less one trailing '-' (Vault's TrimSuffix). */
+export function loginDisplayName(mountPath: string, namePart: string): string {
+  const name = `${mountPath.replaceAll('/', '-')}${namePart}`;
+  return name.endsWith('-') ? name.slice(0, -1) : name;
+}
+
+export async function completeLogin(core: Core, methodAuth: ResponseAuth, ctx: { path: string; mountAccessor: string; mountType: string; headers: Readonly<Record<string, string>> }): Promise<LoginOutcome> {
+  if (methodAuth.policies.includes('response-wrapping')) throw new ArcaError('invalid_request', 'the "response-wrapping" policy cannot be given to a token');
+  const mounted = core.router.byAccessor(ctx.mountAccessor);
+  if (!mounted) throw new ArcaError('invalid_request', 'the auth method of this login has been disabled');
+  // Prefixed before parking, so a login finished by sys/mfa/validate gets the same name.
+  const auth: ResponseAuth = { ...methodAuth, displayName: loginDisplayName(mounted.entry.path, methodAuth.displayName) };
   const { entityId } = await core.identity.resolveLogin({
     mountAccessor: ctx.mountAccessor,
     mountType: ctx.mountType,
-    aliasName: auth.alias?.name ?? auth.displayName,
+    aliasName: auth.alias?.name ?? methodAuth.displayName,
     ...(auth.alias?.metadata ? { aliasMetadata: auth.alias.metadata } : {}),
   });
   const identity = await core.identity.effective(entityId);

@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { StorageView } from '../storage/storage-view.js';
 import type { AnyPathSpec } from './path-spec.js';
-import type { LogicalRequest } from './logical.js';
+import type { LogicalRequest, PeerCertificate } from './logical.js';
 
 /** Limits the core applies to a mount (seconds). */
 export interface MountConfig {
@@ -30,6 +30,23 @@ export interface SecretType {
   revoke(internal: Record<string, unknown>, env: BackendEnv): Promise<void>;
 }
 
+/**
+ * A login token about to be renewed, as its login recorded it (what Vault hands an auth
+ * method's AuthRenew callback as `req.Auth`), plus the renewal request's connection.
+ */
+export interface LoginRenewal {
+  /** The login path the token was minted on ("auth/userpass/login/alice"). */
+  readonly path: string;
+  /** The token's metadata, as the login returned it (immutable for the token's life). */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** The token's own policies ("default" included unless the login left it out). */
+  readonly policies: readonly string[];
+  readonly displayName: string;
+  /** The renewal request's client address and TLS client certificate (cert's binding check). */
+  readonly remoteAddress: string;
+  readonly peerCertificate?: PeerCertificate;
+}
+
 export interface Backend {
   /** Namespaced plugin id, e.g. "secrets.kv", "auth.userpass". */
   readonly id: string;
@@ -43,6 +60,13 @@ export interface Backend {
   cleanup?(): Promise<void>;
   /** Called when a token is revoked, with its storage-safe key (cubbyhole drops its data). */
   onTokenRevoked?(tokenKey: string): Promise<void>;
+  /**
+   * Auth methods: asked before a renewable token minted by a login on this mount is renewed
+   * (auth/token/renew, renew-self), as Vault asks a method's AuthRenew. Resolve to let the
+   * renewal go on; throw an ArcaError to refuse it (invalid_request: 400 with its message,
+   * which must name no secret). A method without the hook has its tokens renewed unasked.
+   */
+  renewLogin?(login: LoginRenewal): Promise<void>;
   /** Lets a backend reject/adjust a request before routing (rarely needed). */
   preflight?(req: LogicalRequest): void;
 }

@@ -4,6 +4,7 @@ import type { Core } from '../core/core.js';
 import { createKvBackend } from '../engines/kv/kv-backend.js';
 import { createCubbyholeBackend } from '../engines/cubbyhole/cubbyhole-backend.js';
 import { createTokenBackend } from '../core/tokens/token-backend.js';
+import { askIssuingMethod } from '../core/login-renewal.js';
 import { createIdentityBackend } from '../core/identity/identity-backend.js';
 import { mfaIdentityPaths } from '../core/mfa/mfa-identity-paths.js';
 import { createUserpassBackend } from '../auth/userpass/userpass-backend.js';
@@ -28,6 +29,8 @@ export function registerBuiltinBackends(registry: BackendRegistry, core: () => C
           const acl = await core().policies.acl(req.auth?.policies ?? []);
           return acl.check({ path: req.path, operation: req.operation, data: req.data }).rootPrivs;
         },
+        // The method that minted a login token may refuse its renewal (Vault's AuthRenew).
+        renewLogin: (entry, req) => askIssuingMethod(core().router, entry, req),
       }),
   });
   registry.register({ id: 'auth.userpass', type: 'userpass', table: 'auth', factory: createUserpassBackend });

@@ -3,6 +3,8 @@
 // certificate (https.request with cert/key, one connection each so no TLS session carries a
 // previous certificate) and use the returned token. Error cases: another CA, an expired
 // certificate, a common-name constraint, no certificate at all, and a plain-HTTP listener.
+// Renewal presents the login certificate again (Vault's binding) and is refused once the
+// role's CA no longer trusts it, the role is gone, or without a certificate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -142,6 +144,56 @@ test('cert: a plain-HTTP listener has no client certificate to offer', async () 
     const res = await fetch(`${t.server.address}/v1/auth/cert/login`, { method: 'POST', body: '{}' });
     assert.equal(res.status, 400);
     assert.deepEqual(await res.json(), { errors: ['client certificate must be supplied'] });
+  } finally {
+    await t.close();
+  }
+});
+
+test('cert: renew-self presents the login certificate again; refused without it, after a CA change, once the role is gone', async () => {
+  const { t, root, ca } = await world();
+  try {
+    const leaf = await issueCert({ subject: 'CN=api.clients.example', issuer: ca });
+    const tls = { cert: leaf.pem, key: leaf.keyPem };
+    const login = await call(t, 'POST', 'auth/cert/login', { ...tls, body: {} });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    const token = (login.body as LoginBody).auth.client_token;
+    const renew = (o: CallOptions = {}): Promise<Reply> => call(t, 'POST', 'auth/token/renew-self', { token, body: { increment: '1h' }, ...o });
+    assert.equal((await renew(tls)).status, 200);
+    const refused = async (o: CallOptions, message: string): Promise<void> => {
+      const res = await renew(o);
+      assert.equal(res.status, 400, message);
+      assert.deepEqual(res.body, { errors: [message] });
+    };
+    await refused({}, 'client certificate must be supplied');
+    const sibling = await issueCert({ subject: 'CN=web.clients.example', issuer: ca });
+    await refused({ cert: sibling.pem, key: sibling.keyPem }, 'client identity during renewal not matching client identity used during login');
+
+    const newCa = await issueCert({ subject: 'CN=Next Client CA', ca: true });
+    assert.equal((await call(t, 'PUT', 'auth/cert/certs/web', { token: root, body: { certificate: newCa.pem } })).status, 204);
+    await refused(tls, 'invalid certificate or no client certificate supplied');
+    assert.equal((await call(t, 'PUT', 'auth/cert/certs/web', { token: root, body: { certificate: ca.pem } })).status, 204);
+    assert.equal((await renew(tls)).status, 200);
+
+    // disable_binding: no certificate needed on renewal, the role is still checked.
+    assert.equal((await call(t, 'PUT', 'auth/cert/config', { token: root, body: { disable_binding: true } })).status, 204);
+    assert.equal((await renew()).status, 200);
+    assert.equal((await call(t, 'DELETE', 'auth/cert/certs/web', { token: root })).status, 204);
+    await refused(tls, 'role "web" does not exist during renewal');
+  } finally {
+    await t.close();
+  }
+});
+
+test('cert: a mount at a nested path prefixes the display name with it', async () => {
+  const { t, root, ca } = await world();
+  try {
+    assert.equal((await call(t, 'POST', 'sys/auth/tls/clients', { token: root, body: { type: 'cert' } })).status, 204);
+    assert.equal((await call(t, 'PUT', 'auth/tls/clients/certs/api', { token: root, body: { certificate: ca.pem } })).status, 204);
+    const leaf = await issueCert({ subject: 'CN=api.clients.example', issuer: ca });
+    const login = await call(t, 'POST', 'auth/tls/clients/login', { cert: leaf.pem, key: leaf.keyPem, body: {} });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    const self = await call(t, 'GET', 'auth/token/lookup-self', { token: (login.body as LoginBody).auth.client_token });
+    assert.equal((self.body as { data: { display_name: string } }).data.display_name, 'tls-clients-api');
   } finally {
     await t.close();
   }

@@ -5,6 +5,7 @@ import { buildRequest, createEngineWorld } from '../../engines/kv/kv-testing.js'
 import type { EngineWorld } from '../../engines/kv/kv-testing.js';
 import type { LogicalResponse } from '../../framework/logical.js';
 import { createApproleBackend } from './approle-backend.js';
+import { renewalOf, renewRefusal, renews } from '../renewal-testing.js';
 import { INVALID_LOGIN } from './path-login.js';
 
 async function roleId(w: EngineWorld, role: string): Promise<string> {
@@ -63,6 +64,7 @@ test('login: issues auth with role metadata and the secret-id metadata; wrong pa
   assert.deepEqual(res.auth.policies, ['default', 'web']);
   assert.deepEqual(res.auth.metadata, { team: 'blue', role_name: 'web' });
   assert.equal(res.auth.alias?.name, rid);
+  assert.equal(res.auth.displayName, '', 'no name part: the token is named after the mount ("approle")');
   assert.equal(res.auth.ttl, 1200);
   for (const body of [{ role_id: rid, secret_id: 'wrong' }, { role_id: 'wrong', secret_id: sid.secret_id }, { role_id: rid }, { role_id: rid, secret_id: '' }]) {
     const err = await w.fail('update', 'login', body);
@@ -174,4 +176,18 @@ test('property: k racing logins with a secret-id of N uses give min(k, N) tokens
     }),
     { numRuns: 25 },
   );
+});
+
+test('renewal: goes on while the role exists, whatever its policies; refused once it is deleted', async () => {
+  const w = createEngineWorld(createApproleBackend);
+  await w.call('create', 'role/Build', { token_policies: 'ci' });
+  const sid = await secretId(w, 'Build', { metadata: '{"role_name":"other"}' });
+  const res = await w.call('update', 'login', { role_id: await roleId(w, 'Build'), secret_id: sid.secret_id });
+  const login = renewalOf(res?.auth, 'auth/approle/login');
+  assert.equal(login.metadata['role_name'], 'Build', 'a secret-id cannot name another role');
+  await renews(w.backend, login);
+  await w.call('update', 'role/Build', { token_policies: 'ci,deploy' });
+  await renews(w.backend, login);
+  await w.call('delete', 'role/Build');
+  assert.equal(await renewRefusal(w.backend, login), 'role "Build" does not exist during renewal');
 });

@@ -9,6 +9,7 @@ import { pathRole, pathRoleId, pathRoleList } from './path-role.js';
 import { pathCustomSecretId, pathSecretId } from './path-secret-id.js';
 import { pathSecretIdAccessor, pathSecretIdLookup } from './path-secret-id-lookup.js';
 import { pathTidySecretId } from './path-tidy.js';
+import { renewApproleLogin } from './renew-approle-login.js';
 
 export const createApproleBackend: BackendFactory = (env) => {
   const key = new MountKey(env.storage);
@@ -27,5 +28,6 @@ export const createApproleBackend: BackendFactory = (env) => {
       pathCustomSecretId(key),
       pathTidySecretId(),
     ],
+    renewLogin: renewApproleLogin(env.storage),
   };
 };

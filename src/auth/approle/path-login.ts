@@ -46,7 +46,8 @@ async function spendSecretId(tx: StorageViewTransaction, role: RoleEntry, hmac: 
 
 function authFor(role: RoleEntry, secretId: SecretIdEntry | undefined): ResponseAuth {
   const metadata = { ...(secretId?.metadata ?? {}), role_name: role.name };
-  const auth = loginAuth(role.token, { displayName: role.name, alias: role.role_id, metadata });
+  // No name part: the core makes the display name the mount's ("approle"), as Vault does.
+  const auth = loginAuth(role.token, { displayName: '', alias: role.role_id, metadata });
   const narrowed = secretId?.token_bound_cidrs ?? [];
   return narrowed.length > 0 ? { ...auth, boundCidrs: narrowed } : auth;
 }

@@ -9,6 +9,9 @@ import { createCertWorld, issueCert, peerOf, utf8StringDer } from './cert-testin
 import type { CertWorld, TestCert } from './cert-testing.js';
 import { readCertInfo } from './cert-info.js';
 import { NO_CERT, NO_MATCH, UNTRUSTED } from './path-login.js';
+import { NOT_LOGIN_IDENTITY } from './renew-cert-login.js';
+import { POLICIES_CHANGED } from '../equivalent-policies.js';
+import { renewalOf, renewRefusal, renews } from '../renewal-testing.js';
 
 const DAY = 86_400_000;
 
@@ -89,7 +92,7 @@ test('login: a leaf issued by a trusted CA gets the role’s token and Vault’s
   const { w, ca, leaf } = await setup();
   const a = await auth(w, peerOf(leaf));
   assert.deepEqual(a.policies, ['app', 'default', 'ops']);
-  assert.equal(a.displayName, 'cert-web');
+  assert.equal(a.displayName, 'web', 'the name part only: the core prefixes the mount path');
   assert.equal(a.ttl, 3600);
   assert.equal(a.metadata.cert_name, 'web');
   assert.equal(a.metadata.common_name, 'client.example.com');
@@ -256,4 +259,45 @@ test('login: many roles on one CA do not hide another CA; a chain is tried again
   await w.call('create', 'certs/inter', { certificate: inter.pem, allowed_common_names: 'other' });
   await w.call('create', 'certs/root', { certificate: root.pem });
   assert.equal((await auth(w, peerOf(leaf, inter))).metadata.cert_name, 'root');
+});
+
+test('renewal: the login certificate, presented again, must still log in under the role and be the same identity', async () => {
+  const { w, ca, leaf } = await setup();
+  const now = w.clock.now();
+  const login = await auth(w, peerOf(leaf));
+  const renewal = renewalOf(login, 'auth/cert/login', peerOf(leaf));
+  await renews(w.backend, renewal);
+  const { peerCertificate: _none, ...withoutCert } = renewal;
+  assert.equal(await renewRefusal(w.backend, withoutCert), NO_CERT);
+  // Another certificate the role trusts is not the login's identity.
+  const sibling = await issueCert({ subject: 'CN=client.example.com', issuer: ca, now });
+  assert.equal(await renewRefusal(w.backend, { ...renewal, peerCertificate: peerOf(sibling) }), NOT_LOGIN_IDENTITY);
+  // The role's CA changes: the same certificate no longer verifies.
+  const newCa = await issueCert({ subject: 'CN=New Root CA', ca: true, now });
+  await w.call('update', 'certs/web', { certificate: newCa.pem });
+  assert.equal(await renewRefusal(w.backend, renewal), UNTRUSTED);
+  await w.call('update', 'certs/web', { certificate: ca.pem });
+  await renews(w.backend, renewal);
+  // A constraint added since the login is applied.
+  await w.call('update', 'certs/web', { allowed_common_names: 'other.example.com' });
+  assert.equal(await renewRefusal(w.backend, renewal), NO_MATCH);
+  await w.call('update', 'certs/web', { allowed_common_names: '' });
+  await renews(w.backend, renewal);
+  // Validity follows the server clock: past the leaf's notAfter (30 days) it is refused.
+  w.clock.advance(31 * DAY);
+  assert.equal(await renewRefusal(w.backend, renewal), UNTRUSTED);
+});
+
+test('renewal: role deleted or its policies changed is refused; disable_binding skips the certificate', async () => {
+  const { w, leaf } = await setup();
+  const renewal = renewalOf(await auth(w, peerOf(leaf)), 'auth/cert/login', peerOf(leaf));
+  const { peerCertificate: _none, ...withoutCert } = renewal;
+  await w.call('update', 'config', { disable_binding: true });
+  await renews(w.backend, withoutCert);
+  w.clock.advance(31 * DAY);
+  await renews(w.backend, withoutCert);
+  await w.call('update', 'certs/web', { token_policies: 'app' });
+  assert.equal(await renewRefusal(w.backend, withoutCert), POLICIES_CHANGED);
+  await w.call('delete', 'certs/web');
+  assert.equal(await renewRefusal(w.backend, renewal), 'role "web" does not exist during renewal');
 });

@@ -1,7 +1,7 @@
 // src/auth/cert — `config`: the mount's settings. enable_identity_alias_metadata is honoured
-// (the login's metadata goes on the identity alias only when true). disable_binding (renewal
-// does not re-check the certificate: this server does not re-check it on renewal anyway),
-// the cache sizes and enable_metadata_on_failures are stored and read back but change nothing.
+// (the login's metadata goes on the identity alias only when true), and so is disable_binding
+// (a renewal does not ask for the login's certificate again). The cache sizes and
+// enable_metadata_on_failures are stored and read back but change nothing.
 import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec } from '../../framework/path-spec.js';
 import type { StorageView } from '../../storage/storage-view.js';
@@ -32,7 +32,7 @@ export async function readCertConfig(storage: StorageView): Promise<CertConfig> 
 export const pathConfig: AnyPathSpec = definePath({
   pattern: 'config',
   fields: {
-    disable_binding: field.bool().optional('Accepted and stored; renewal never re-checks the certificate here.'),
+    disable_binding: field.bool().optional('Renewal skips presenting and re-verifying the login certificate.'),
     enable_identity_alias_metadata: field.bool().optional('Put the login metadata on the identity alias.'),
     ocsp_cache_size: field.int(2, 1_000_000).optional('Accepted and stored (OCSP is not supported).'),
     role_cache_size: field.int(-1, 1_000_000).optional('Accepted and stored (roles are read from storage).'),

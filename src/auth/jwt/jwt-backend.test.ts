@@ -12,6 +12,7 @@ import { createJwtBackend } from './jwt-backend.js';
 import { REFETCH_INTERVAL_MS } from './jwt-key-source.js';
 import { GITHUB_ISSUER, makeSigningKey, signGithubToken, startJwksServer } from './jwt-testing.js';
 import type { JwksServer } from './jwt-testing.js';
+import { renewalOf, renewRefusal, renews } from '../renewal-testing.js';
 
 const ROLE = {
   role_type: 'jwt',
@@ -134,7 +135,7 @@ test('login: static PEM keys, groups and metadata, bound CIDRs', async () => {
       .setProtectedHeader({ alg }).setIssuer('https://k8s.example').setIssuedAt(nowSeconds(w)).setExpirationTime(nowSeconds(w) + 600).sign(key);
   const res = await w.call('update', 'login', { role: 'app', jwt: await sign({}) });
   assert.equal(res?.auth?.alias?.name, 'app');
-  assert.equal(res?.auth?.displayName, 'app');
+  assert.equal(res?.auth?.displayName, 'app', 'the user claim only: the core prefixes the mount path');
   assert.deepEqual(res?.auth?.metadata, { role: 'app', namespace: 'prod', groups: 'dev,ops' });
   assert.deepEqual(res?.auth?.policies, ['app', 'default']);
   assert.match((await w.fail('update', 'login', { role: 'app', jwt: await sign({ sub: 'system:serviceaccount:prod:other' }) })).message, /invalid subject/);
@@ -185,4 +186,18 @@ test('config: an https JWKS is trusted through jwks_ca_pem only', async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+test('renewal: goes on while the role exists; refused once it is deleted', async () => {
+  const w = createEngineWorld(createJwtBackend);
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  await w.call('update', 'config', { jwt_validation_pubkeys: [await exportSPKI(publicKey)], jwt_supported_algs: ['ES256'] });
+  await w.call('update', 'role/deploy', { role_type: 'jwt', user_claim: 'sub', bound_subject: 'svc', token_policies: 'deploy' });
+  const jwt = await new SignJWT({ sub: 'svc' }).setProtectedHeader({ alg: 'ES256' }).setIssuedAt(nowSeconds(w)).setExpirationTime(nowSeconds(w) + 60).sign(privateKey);
+  const login = renewalOf((await w.call('update', 'login', { role: 'deploy', jwt }))?.auth, 'auth/jwt/login');
+  // The JWT itself has expired by now: as in Vault, renewal does not present it again.
+  w.clock.advance(3_600_000);
+  await renews(w.backend, login);
+  await w.call('delete', 'role/deploy');
+  assert.equal(await renewRefusal(w.backend, login), 'role "deploy" does not exist during renewal');
 });

@@ -8,6 +8,7 @@ import { oidcPaths } from './oidc-paths.js';
 import { pathConfig } from './path-config.js';
 import { pathLogin } from './path-login.js';
 import { pathRole, pathRoleList } from './path-role.js';
+import { renewJwtLogin } from './renew-jwt-login.js';
 
 export function createJwtBackend(env: BackendEnv): Backend {
   const keys = new JwtKeySource(env.clock);
@@ -16,5 +17,6 @@ export function createJwtBackend(env: BackendEnv): Backend {
     type: 'jwt',
     kind: 'auth',
     paths: [pathConfig(keys), pathLogin(keys), pathRoleList, pathRole, ...oidcPaths(env)],
+    renewLogin: renewJwtLogin(env.storage),
   };
 }

@@ -32,7 +32,7 @@ export function pathLogin(users: UserStore): AnyPathSpec {
         if (!ok || user === undefined) throw new ArcaError('invalid_request', INVALID_LOGIN);
         if (!addressAllowed(user.token.token_bound_cidrs, req.remoteAddress)) throw new ArcaError('permission_denied', 'permission denied');
         return {
-          auth: loginAuth(user.token, { displayName: `userpass-${username}`, alias: username, metadata: { username } }),
+          auth: loginAuth(user.token, { displayName: username, alias: username, metadata: { username } }),
         };
       },
     },

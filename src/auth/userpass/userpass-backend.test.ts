@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { parseOptions } from '@node-rs/argon2';
 import { buildRequest, createEngineWorld } from '../../engines/kv/kv-testing.js';
 import { createUserpassBackend } from './userpass-backend.js';
+import { POLICIES_CHANGED } from '../equivalent-policies.js';
+import { renewalOf, renewRefusal, renews } from '../renewal-testing.js';
 import { INVALID_LOGIN } from './path-login.js';
 import type { UserEntry } from './user-store.js';
 
@@ -52,7 +54,7 @@ test('login: right password gives auth; wrong password and unknown user get the 
   const res = await w.call('update', 'login/DAVE', { password: 's3cret' });
   assert.ok(res?.auth);
   assert.deepEqual(res.auth.policies, ['default', 'reader']);
-  assert.equal(res.auth.displayName, 'userpass-dave');
+  assert.equal(res.auth.displayName, 'dave', 'the name part only: the core prefixes the mount path');
   assert.deepEqual(res.auth.metadata, { username: 'dave' });
   assert.equal(res.auth.alias?.name, 'dave');
   assert.equal(res.auth.ttl, 600);
@@ -83,4 +85,21 @@ test('login: token_bound_cidrs is passed through and checked against the client 
     w.handler.handle({ ...buildRequest('update', 'login/gina', { password: 'pw' }), remoteAddress: '192.168.1.1' }),
     (e: unknown) => (e as { status?: number }).status === 403,
   );
+});
+
+test('renewal: goes on while the user keeps the token’s policies; refused once they change or the user is gone', async () => {
+  const w = createEngineWorld(createUserpassBackend);
+  await w.call('create', 'users/gina', { password: 'pw', token_policies: 'reader' });
+  const login = renewalOf((await w.call('update', 'login/gina', { password: 'pw' }))?.auth, 'auth/userpass/login/gina');
+  await renews(w.backend, login);
+  // "default" is left out of the comparison, as in Vault.
+  await w.call('update', 'users/gina/policies', { token_policies: 'reader,default' });
+  await renews(w.backend, login);
+  await w.call('update', 'users/gina/policies', { token_policies: 'reader,writer' });
+  assert.equal(await renewRefusal(w.backend, login), POLICIES_CHANGED);
+  await w.call('update', 'users/gina/policies', { token_policies: 'reader' });
+  await renews(w.backend, login);
+  await w.call('delete', 'users/gina');
+  assert.equal(await renewRefusal(w.backend, login), 'user "gina" does not exist during renewal');
+  assert.equal(await renewRefusal(w.backend, { ...login, metadata: {} }), 'failed to fetch username during renewal');
 });

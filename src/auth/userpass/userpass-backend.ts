@@ -6,6 +6,7 @@ import type { BackendFactory } from '../../framework/backend.js';
 import { warmDummyHash } from './password-hash.js';
 import { pathLogin } from './path-login.js';
 import { pathUserPassword, pathUserPolicies, pathUsers, pathUsersList } from './path-users.js';
+import { renewUserpassLogin } from './renew-userpass-login.js';
 import { UserStore } from './user-store.js';
 
 export const createUserpassBackend: BackendFactory = (env) => {
@@ -16,5 +17,6 @@ export const createUserpassBackend: BackendFactory = (env) => {
     kind: 'auth',
     paths: [pathLogin(users), pathUsersList(users), pathUserPassword(users), pathUserPolicies(users), pathUsers(users)],
     initialize: warmDummyHash,
+    renewLogin: renewUserpassLogin(users),
   };
 };

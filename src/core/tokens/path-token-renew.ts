@@ -1,5 +1,8 @@
 // src/core/tokens — auth/token/renew and renew-self. The answer is Vault's auth block with
-// the renewed lease_duration (in `tokenAuth`) plus any capping warnings.
+// the renewed lease_duration (in `tokenAuth`) plus any capping warnings. A renewable token a
+// login minted is first put to the auth method that issued it (`ctx.renewLogin`), which may
+// refuse (deleted user or role, changed policies, cert binding); the TTL is then extended
+// by the store as for any token.
 import { ArcaError } from '../../lib/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { field } from '../../framework/field.js';
@@ -22,8 +25,11 @@ export function tokenRenewPaths(ctx: TokenBackendContext): AnyPathSpec[] {
       pattern: 'renew',
       fields: { token: field.string().required('The token to renew'), increment: field.duration().default(0, 'Requested extension') },
       operations: {
-        update: async ({ fields, clock }) => {
+        update: async ({ req, fields, clock }) => {
           if (fields.token === '') throw new ArcaError('invalid_request', 'missing token');
+          // An unknown or dead token is left to the store's own answer.
+          const entry = await store.lookup(fields.token);
+          if (entry?.renewable) await ctx.renewLogin(entry, req);
           return renewed(await store.renew(fields.token, fields.increment), fields.token, clock);
         },
       },
@@ -35,6 +41,7 @@ export function tokenRenewPaths(ctx: TokenBackendContext): AnyPathSpec[] {
       operations: {
         update: async ({ req, fields, clock }) => {
           const entry = await ctx.caller(req);
+          if (entry.renewable) await ctx.renewLogin(entry, req);
           return renewed(await store.renewByKey(entry.id, fields.increment), req.clientToken, clock);
         },
       },

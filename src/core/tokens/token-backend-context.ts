@@ -18,6 +18,11 @@ export type TokenBackendResponse = LogicalResponse & { tokenAuth?: TokenAuthBloc
 export interface TokenBackendOptions {
   /** Whether the caller has root or sudo on the request path (default: holds the root policy). */
   readonly isSudo?: (req: LogicalRequest) => boolean | Promise<boolean>;
+  /**
+   * Asks the auth method that minted a login token before it is renewed (throws to refuse;
+   * default: never asks). The core supplies it: only it can reach the other mounts.
+   */
+  readonly renewLogin?: (entry: TokenEntry, req: LogicalRequest) => Promise<void>;
 }
 
 export interface TokenBackendContext {
@@ -26,6 +31,8 @@ export interface TokenBackendContext {
   isSudo(req: LogicalRequest): Promise<boolean>;
   /** The caller's live token entry; permission denied without one. */
   caller(req: LogicalRequest): Promise<TokenEntry>;
+  /** Lets the issuing auth method refuse the renewal of `entry` (see TokenBackendOptions). */
+  renewLogin(entry: TokenEntry, req: LogicalRequest): Promise<void>;
 }
 
 export function tokenBackendContext(store: TokenStore, leases: LeaseManager, options: TokenBackendOptions): TokenBackendContext {
@@ -41,6 +48,9 @@ export function tokenBackendContext(store: TokenStore, leases: LeaseManager, opt
       const entry = key === undefined ? undefined : await store.lookupByKey(key, { inFlight: true });
       if (!entry) throw new ArcaError('permission_denied', 'permission denied');
       return entry;
+    },
+    async renewLogin(entry, req) {
+      await options.renewLogin?.(entry, req);
     },
   };
 }
