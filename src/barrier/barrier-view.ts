@@ -6,6 +6,7 @@ import type { ScanOptions, StorageWriter } from '../storage/storage.js';
 import { ArcaError } from '../lib/errors.js';
 import { BarrierCipher } from './barrier-cipher.js';
 import type { KeyTerm } from './keyring.js';
+import type { BarrierReadCache } from './barrier-read-cache.js';
 import { RESERVED_KEYS, isReservedKey } from './reserved-keys.js';
 
 /** What a view needs from the barrier: the unsealed keyring, without owning it. */
@@ -17,6 +18,14 @@ export interface BarrierKeys {
   /** Re-reads the keyring from storage (another node may have rotated). */
   reload(): Promise<void>;
   countEncryption(): void;
+}
+
+/** How a view takes part in the barrier's read cache. */
+export interface ViewCaching {
+  /** Reads are served from and fill this cache (only a view whose reads see committed data). */
+  readonly cache?: BarrierReadCache;
+  /** Called before and after every put/delete of `key`, so the cache drops it. */
+  readonly onWrite?: (key: string) => void;
 }
 
 function holdsReservedKey(folder: string): boolean {
@@ -32,15 +41,34 @@ function refuseReserved(key: string): void {
 export class BarrierView implements StorageWriter {
   private readonly store: StorageWriter;
   private readonly keys: BarrierKeys;
+  private readonly caching: ViewCaching;
 
-  constructor(store: StorageWriter, keys: BarrierKeys) {
+  constructor(store: StorageWriter, keys: BarrierKeys, caching: ViewCaching = {}) {
     this.store = store;
     this.keys = keys;
+    this.caching = caching;
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
     this.keys.activeTerm();
     refuseReserved(key);
+    const cache = this.caching.cache;
+    if (cache === undefined) return this.read(key);
+    const hit = cache.lookup(key);
+    if (hit !== undefined) return hit.value;
+    const ticket = cache.begin(key);
+    try {
+      const plain = await this.read(key);
+      cache.fill(key, ticket, plain);
+      return plain;
+    } catch (err) {
+      cache.abandon(key, ticket);
+      throw err;
+    }
+  }
+
+  /** Reads and opens the entry at `key` from the store underneath. */
+  private async read(key: string): Promise<Uint8Array | undefined> {
     const blob = await this.store.get(key);
     if (blob === undefined) return undefined;
     const termNumber = BarrierCipher.termOf(blob);
@@ -70,13 +98,25 @@ export class BarrierView implements StorageWriter {
     refuseReserved(key);
     const blob = BarrierCipher.encrypt(term.key, term.term, key, value);
     this.keys.countEncryption();
-    await this.store.put(key, blob);
+    await this.written(key, () => this.store.put(key, blob));
   }
 
   async delete(key: string): Promise<void> {
     this.keys.activeTerm();
     refuseReserved(key);
-    await this.store.delete(key);
+    await this.written(key, () => this.store.delete(key));
+  }
+
+  /** Runs a write with the cache told before (voiding reads in flight) and after it lands. */
+  private async written(key: string, write: () => Promise<void>): Promise<void> {
+    const onWrite = this.caching.onWrite;
+    if (onWrite === undefined) return write();
+    onWrite(key);
+    try {
+      await write();
+    } finally {
+      onWrite(key);
+    }
   }
 
   async list(prefix: string): Promise<string[]> {

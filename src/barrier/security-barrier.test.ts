@@ -297,3 +297,109 @@ test('property: any value at any key round-trips and is bound to its key', async
     await w.cleanup();
   }
 });
+
+test('read cache (SQLite): hot entries are served decrypted, writes and transactions are seen at once', async () => {
+  const w = await world();
+  try {
+    await w.barrier.put('secret/a', text('v1'));
+    assert.equal(str(await w.barrier.get('secret/a')), 'v1');
+    assert.ok(w.barrier.cachedEntries > 0, 'the read was cached');
+    const copy = await w.barrier.get('secret/a');
+    copy?.fill(0);
+    assert.equal(str(await w.barrier.get('secret/a')), 'v1', 'callers get private copies');
+
+    await w.barrier.put('secret/a', text('v2'));
+    assert.equal(str(await w.barrier.get('secret/a')), 'v2', 'a plain write replaces the cached value');
+    assert.equal(await w.barrier.get('secret/b'), undefined);
+    await w.barrier.put('secret/b', text('born'));
+    assert.equal(str(await w.barrier.get('secret/b')), 'born', 'a cached absence ends with the write');
+
+    // A plain read while a transaction has written (not yet committed) sees the committed
+    // value, and the commit is visible to the next read even though that read was cached.
+    let during: string | undefined;
+    await w.barrier.transaction(async (tx) => {
+      await tx.put('secret/a', text('v3'));
+      during = str(await w.barrier.get('secret/a'));
+    });
+    assert.equal(during, 'v2');
+    assert.equal(str(await w.barrier.get('secret/a')), 'v3');
+
+    await assert.rejects(
+      w.barrier.transaction(async (tx) => {
+        await tx.delete('secret/a');
+        await w.barrier.get('secret/a');
+        throw new Error('roll back');
+      }),
+    );
+    assert.equal(str(await w.barrier.get('secret/a')), 'v3', 'a rolled-back delete leaves the value');
+    await w.barrier.delete('secret/a');
+    assert.equal(await w.barrier.get('secret/a'), undefined);
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('read cache: reads racing writes never leave a stale value behind', async () => {
+  const w = await world();
+  try {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom('put', 'delete', 'tx', 'read'), { minLength: 1, maxLength: 30 }), async (ops) => {
+        // Each run starts from an absent key (runs share the barrier).
+        await w.barrier.delete('race/k');
+        let latest: string | undefined;
+        let n = 0;
+        const inFlight: Promise<unknown>[] = [];
+        for (const op of ops) {
+          const value = `v${n++}`;
+          if (op === 'put') {
+            latest = value;
+            inFlight.push(w.barrier.put('race/k', text(value)));
+          } else if (op === 'delete') {
+            latest = undefined;
+            inFlight.push(w.barrier.delete('race/k'));
+          } else if (op === 'tx') {
+            latest = value;
+            inFlight.push(w.barrier.transaction((tx) => tx.put('race/k', text(value))));
+          } else {
+            inFlight.push(w.barrier.get('race/k'));
+          }
+        }
+        await Promise.all(inFlight);
+        assert.equal(str(await w.barrier.get('race/k')), latest);
+      }),
+      { numRuns: 60 },
+    );
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test('read cache: sealing drops it; readCache false or shared storage never caches', async () => {
+  const w = await world();
+  try {
+    await w.barrier.put('secret/x', text('x'));
+    await w.barrier.get('secret/x');
+    assert.ok(w.barrier.cachedEntries > 0);
+    w.barrier.seal();
+    assert.equal(w.barrier.cachedEntries, 0);
+    await w.barrier.unseal(w.rootKey);
+    assert.equal(str(await w.barrier.get('secret/x')), 'x');
+  } finally {
+    await w.cleanup();
+  }
+  const dir = fs.mkdtempSync(os.tmpdir() + '/arca-');
+  const physical = SqlitePhysical.open(path.join(dir, 'arca.db'));
+  const barrier = new SecurityBarrier(physical, { readCache: false });
+  try {
+    const rootKey = randomBytes(32);
+    await barrier.initialize(rootKey);
+    await barrier.unseal(rootKey);
+    await barrier.put('secret/x', text('x'));
+    assert.equal(str(await barrier.get('secret/x')), 'x');
+    assert.equal(barrier.cachedEntries, 0);
+  } finally {
+    barrier.seal();
+    await physical.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -11,10 +11,13 @@
 import { createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Physical, ScanOptions, Storage, StorageWriter, Transaction } from '../storage/storage.js';
+import { isExclusive } from '../storage/storage.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { ArcaError } from '../lib/errors.js';
 import { BarrierCipher } from './barrier-cipher.js';
+import { BarrierReadCache, DEFAULT_READ_CACHE } from './barrier-read-cache.js';
+import type { BarrierReadCacheOptions } from './barrier-read-cache.js';
 import { BarrierView } from './barrier-view.js';
 import type { BarrierKeys } from './barrier-view.js';
 import { Keyring } from './keyring.js';
@@ -37,6 +40,12 @@ export interface KeyStatus {
 
 export interface SecurityBarrierOptions {
   readonly clock?: Clock;
+  /**
+   * Bounds of the read cache of decrypted entries (default DEFAULT_READ_CACHE), or false
+   * for none (Vault's `disable_cache`). Only ever used over a backend this process writes
+   * alone (see barrier-read-cache.ts); over shared storage every read goes to the backend.
+   */
+  readonly readCache?: BarrierReadCacheOptions | false;
 }
 
 /** Extra writes committed atomically with a keyring write (seal config, sealed root key). */
@@ -62,13 +71,17 @@ export class SecurityBarrier implements Storage {
   private readonly clock: Clock;
   private state: Unsealed | undefined;
   private readonly view: BarrierView;
+  private readonly cache: BarrierReadCache | undefined;
   /** Plaintext access to the seal's reserved keys; usable while sealed. */
   readonly reserved: ReservedStore;
 
   constructor(physical: Physical, options: SecurityBarrierOptions = {}) {
     this.physical = physical;
     this.clock = options.clock ?? systemClock;
-    this.view = new BarrierView(physical, this.keys);
+    const cacheOptions = options.readCache ?? DEFAULT_READ_CACHE;
+    this.cache = cacheOptions !== false && isExclusive(physical) ? new BarrierReadCache(cacheOptions) : undefined;
+    const cache = this.cache;
+    this.view = new BarrierView(physical, this.keys, cache ? { cache, onWrite: (key) => cache.invalidate(key) } : {});
     this.reserved = new ReservedStore(physical);
   }
 
@@ -117,10 +130,11 @@ export class SecurityBarrier implements Storage {
     this.state = { rootBytes: root.bytes, root: root.key, keyring, encryptions: 0 };
   }
 
-  /** Forgets every key. Idempotent. */
+  /** Forgets every key (and every cached entry). Idempotent. */
   seal(): void {
     const s = this.state;
     this.state = undefined;
+    this.cache?.clear();
     if (s === undefined) return;
     s.keyring.wipe();
     s.rootBytes.fill(0);
@@ -199,9 +213,31 @@ export class SecurityBarrier implements Storage {
     return this.view.scan(prefix, options);
   }
 
+  /**
+   * With a read cache, each key the transaction writes is dropped from it when written
+   * (voiding reads in flight) and again once the transaction has ended: a plain read that
+   * ran between the write and the commit saw the old, still committed value and may have
+   * cached it.
+   */
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     this.unsealed();
-    return this.physical.transaction((tx) => fn(new BarrierView(tx, this.keys)));
+    const cache = this.cache;
+    if (cache === undefined) return this.physical.transaction((tx) => fn(new BarrierView(tx, this.keys)));
+    const written = new Set<string>();
+    const onWrite = (key: string): void => {
+      written.add(key);
+      cache.invalidate(key);
+    };
+    try {
+      return await this.physical.transaction((tx) => fn(new BarrierView(tx, this.keys, { onWrite })));
+    } finally {
+      for (const key of written) cache.invalidate(key);
+    }
+  }
+
+  /** Entries in the read cache (0 without one): for tests and metrics. */
+  get cachedEntries(): number {
+    return this.cache?.size ?? 0;
   }
 
   private readonly keys: BarrierKeys = {

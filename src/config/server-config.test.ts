@@ -52,3 +52,13 @@ test('a config parse error gives a position, never the file content', () => {
   }
   assert.throws(() => loadServerConfig({ file: 'bad.yaml', env: {}, cwd: dir }), /at line \d+, column \d+/);
 });
+
+test('cache_size and disable_cache, as in Vault', () => {
+  assert.equal(buildConfig({}, {}, '/').cacheSize, 32_768);
+  assert.equal(buildConfig({ cache_size: 1000 }, {}, '/').cacheSize, 1000);
+  assert.equal(buildConfig({ cache_size: '500' }, {}, '/').cacheSize, 500);
+  assert.equal(buildConfig({ cache_size: 1000, disable_cache: true }, {}, '/').cacheSize, 0);
+  assert.throws(() => buildConfig({ cache_size: -1 }, {}, '/'), /cache_size/);
+  assert.throws(() => buildConfig({ cache_size: 'lots' }, {}, '/'), /cache_size/);
+  assert.throws(() => buildConfig({ disable_cache: 'yes' }, {}, '/'), /disable_cache/);
+});

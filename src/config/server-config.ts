@@ -43,7 +43,16 @@ export interface ServerConfig {
   readonly maxLeaseTtl: number;
   /** Milliseconds between runs of the lease reaper. */
   readonly reapIntervalMs: number;
+  /**
+   * Entries kept in the barrier's read cache (Vault's `cache_size`); 0 when the cache is
+   * off (`disable_cache`). Only embedded storage is ever cached (see barrier-read-cache.ts).
+   */
+  readonly cacheSize: number;
 }
+
+/** Default read-cache size in entries (Vault's default is 131072; Arca also bounds bytes). */
+export const DEFAULT_CACHE_SIZE = 32_768;
+const MAX_CACHE_SIZE = 10_000_000;
 
 export const DEFAULT_MAX_REQUEST_SIZE = 32 * 1024 * 1024;
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'silent'];
@@ -75,7 +84,7 @@ export function readConfigFile(path: string): Raw {
 }
 
 export function buildConfig(raw: Raw, env: Readonly<Record<string, string | undefined>>, cwd: string): ServerConfig {
-  checkKeys(raw, 'config', ['data_dir', 'listener', 'storage', 'seal', 'audit', 'log_level', 'default_lease_ttl', 'max_lease_ttl', 'reap_interval']);
+  checkKeys(raw, 'config', ['data_dir', 'listener', 'storage', 'seal', 'audit', 'log_level', 'default_lease_ttl', 'max_lease_ttl', 'reap_interval', 'cache_size', 'disable_cache']);
   const dataDir = resolve(cwd, env['ARCA_DATA_DIR'] ?? str(raw['data_dir'], 'data_dir') ?? 'arca-data');
   const listener = buildListener(raw['listener'], env);
   const storage = buildStorage(raw['storage'], env, dataDir);
@@ -93,7 +102,19 @@ export function buildConfig(raw: Raw, env: Readonly<Record<string, string | unde
     defaultLeaseTtl: duration(raw['default_lease_ttl'], 'default_lease_ttl') ?? 768 * 3600,
     maxLeaseTtl: duration(raw['max_lease_ttl'], 'max_lease_ttl') ?? 768 * 3600,
     reapIntervalMs: (duration(raw['reap_interval'], 'reap_interval') ?? 5) * 1000,
+    cacheSize: buildCacheSize(raw['cache_size'], bool(raw['disable_cache'], 'disable_cache') ?? false),
   };
+}
+
+/** Vault writes `cache_size` as a number or a numeric string. */
+function buildCacheSize(value: unknown, disabled: boolean): number {
+  if (disabled) return 0;
+  if (value === undefined) return DEFAULT_CACHE_SIZE;
+  const size = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0 || size > MAX_CACHE_SIZE) {
+    throw configError(`cache_size must be a whole number of entries from 0 to ${MAX_CACHE_SIZE}`);
+  }
+  return size;
 }
 
 function buildListener(value: unknown, env: Readonly<Record<string, string | undefined>>): ListenerConfig {

@@ -17,6 +17,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { openPhysical } from '../storage/open-physical.js';
 import type { Physical } from '../storage/storage.js';
 import { SecurityBarrier } from '../barrier/security-barrier.js';
+import { DEFAULT_READ_CACHE } from '../barrier/barrier-read-cache.js';
 import { Core } from '../core/core.js';
 import { SealController } from '../core/seal-controller.js';
 import { SealManager } from '../core/seal/seal-manager.js';
@@ -81,7 +82,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ? { type: 'postgres', connectionString: config.storage.connectionUrl, ...(config.storage.table ? { table: config.storage.table } : {}) }
       : config.storage,
   );
-  const barrier = new SecurityBarrier(physical, { clock });
+  const barrier = new SecurityBarrier(physical, {
+    clock,
+    readCache: config.cacheSize === 0 ? false : { ...DEFAULT_READ_CACHE, maxEntries: config.cacheSize },
+  });
   const registry = new BackendRegistry();
   // Filled in below; the system backend and metrics read them lazily.
   const late: { core?: Core; seal?: SealController; http?: RunningHttpServer } = {};

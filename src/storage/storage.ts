@@ -61,3 +61,12 @@ export function cacheInvalidationOf(physical: Physical): CacheInvalidation | und
   const p = physical as Partial<CacheInvalidation>;
   return typeof p.onInvalidate === 'function' && typeof p.notifyInvalidate === 'function' ? (physical as Physical & CacheInvalidation) : undefined;
 }
+
+/**
+ * True when this process is the backend's only writer (SQLite: one server per database
+ * file, by contract; in-memory), so caches above it can be kept exact by invalidating on
+ * this process's own writes. A shared backend (PostgreSQL) is written by other nodes too.
+ */
+export function isExclusive(physical: Physical): boolean {
+  return physical.kind !== 'postgres';
+}

@@ -1,0 +1,114 @@
+// src/barrier — the barrier's read cache: recently read entries, decrypted, so a hot entry
+// (a token, a KV secret and its metadata, read on every request) costs neither a storage
+// round trip nor an AES-GCM open. Used only when this process is the storage's only writer
+// (SQLite, in-memory): there every write passes through this barrier, which invalidates
+// the key, so a cached entry is never stale. Shared storage (PostgreSQL) is read through on
+// every request instead, keeping revocation exact on every node.
+//
+// Contract:
+// - `get` returns a private copy (callers may wipe or mutate what they read).
+// - A fill is tied to a `begin` ticket taken before the storage read; a write to that key in
+//   between (`invalidate`) voids the ticket, so a read that raced a write never installs
+//   the value it read before the write landed.
+// - Absent keys are cached too (as absent), under the same rule.
+// - Bounded by entry count and total bytes; entries larger than `maxEntryBytes` are never
+//   kept. `clear` (on seal) zeroes every cached value before dropping it.
+
+export interface BarrierReadCacheOptions {
+  /** Most entries kept (Vault's `cache_size`). */
+  readonly maxEntries: number;
+  /** Most plaintext bytes kept in all. */
+  readonly maxBytes: number;
+  /** Larger entries are read through, never kept. */
+  readonly maxEntryBytes: number;
+}
+
+export const DEFAULT_READ_CACHE: BarrierReadCacheOptions = {
+  maxEntries: 32_768,
+  maxBytes: 64 * 1024 * 1024,
+  maxEntryBytes: 1024 * 1024,
+};
+
+/** The cached form of "no entry at this key". */
+const ABSENT = null;
+
+export class BarrierReadCache {
+  private readonly entries = new Map<string, Uint8Array | typeof ABSENT>();
+  /** Key → the ticket of the read allowed to fill it. */
+  private readonly pending = new Map<string, number>();
+  private nextTicket = 1;
+  private bytes = 0;
+
+  constructor(private readonly options: BarrierReadCacheOptions = DEFAULT_READ_CACHE) {
+    if (!(options.maxEntries >= 0 && options.maxBytes >= 0 && options.maxEntryBytes >= 0)) {
+      throw new RangeError('read cache bounds must be non-negative');
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** A hit: `{ value }` (a copy, or undefined for a cached absence); a miss: undefined. */
+  lookup(key: string): { value: Uint8Array | undefined } | undefined {
+    const cached = this.entries.get(key);
+    if (cached === undefined) return undefined;
+    // Re-inserting moves the entry to the young end of the Map's order (LRU).
+    this.entries.delete(key);
+    this.entries.set(key, cached);
+    return { value: cached === ABSENT ? undefined : new Uint8Array(cached) };
+  }
+
+  /** Takes a ticket for a storage read of `key` about to start. */
+  begin(key: string): number {
+    const ticket = this.nextTicket++;
+    this.pending.set(key, ticket);
+    return ticket;
+  }
+
+  /** Installs what the read holding `ticket` found, unless a write to `key` voided it. */
+  fill(key: string, ticket: number, value: Uint8Array | undefined): void {
+    if (this.pending.get(key) !== ticket) return;
+    this.pending.delete(key);
+    if (this.options.maxEntries === 0) return;
+    const size = value?.length ?? 0;
+    if (size > this.options.maxEntryBytes || size > this.options.maxBytes) return;
+    this.remove(key);
+    while (this.entries.size >= this.options.maxEntries || this.bytes + size > this.options.maxBytes) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done === true) break;
+      this.remove(oldest.value);
+    }
+    this.entries.set(key, value === undefined ? ABSENT : new Uint8Array(value));
+    this.bytes += size;
+  }
+
+  /** Abandons a read that failed (its ticket, if still current, is dropped). */
+  abandon(key: string, ticket: number): void {
+    if (this.pending.get(key) === ticket) this.pending.delete(key);
+  }
+
+  /** `key` is being (or was just) written: forget it and void reads in flight. */
+  invalidate(key: string): void {
+    this.pending.delete(key);
+    this.remove(key);
+  }
+
+  /** Forgets everything, zeroing the cached plaintext. */
+  clear(): void {
+    for (const value of this.entries.values()) value?.fill(0);
+    this.entries.clear();
+    this.pending.clear();
+    this.bytes = 0;
+  }
+
+  private remove(key: string): void {
+    const old = this.entries.get(key);
+    if (old === undefined) return;
+    this.entries.delete(key);
+    if (old !== ABSENT) {
+      this.bytes -= old.length;
+      old.fill(0);
+    }
+  }
+}
