@@ -5,7 +5,7 @@
 // The chain is unkeyed so anyone can verify a log offline; the price is that someone able to
 // rewrite the whole tail of a file can also recompute it — compare `head()` against a copy
 // kept elsewhere to close that gap (docs/design/audit.md).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -18,7 +18,7 @@ export interface ChainHead {
 export const GENESIS_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
 
 export function hashAuditLine(line: string | Uint8Array): string {
-  return createHash('sha256').update(line).digest('hex');
+  return hash('sha256', line, 'hex');
 }
 
 /** Appends records to a chain, producing the exact lines to write (without newlines). */
@@ -35,8 +35,16 @@ export class AuditChain {
 
   /** Serialises `record` as the next line and advances the head past it. */
   append(record: object): string {
+    return this.appendBody(JSON.stringify(record).slice(0, -1));
+  }
+
+  /**
+   * The next line from `body`, a JSON object's text without its closing brace (what
+   * AuditLineSerializer produces): the chain fields close it. Advances the head.
+   */
+  appendBody(body: string): string {
     const seq = this.current.seq + 1;
-    const line = this.prefix + JSON.stringify({ ...record, seq, prev_hash: this.current.hash });
+    const line = `${this.prefix}${body}${body === '{' ? '' : ','}"seq":${seq},"prev_hash":"${this.current.hash}"}`;
     this.current = { seq, hash: hashAuditLine(line) };
     return line;
   }

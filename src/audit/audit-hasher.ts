@@ -5,7 +5,11 @@
 // concurrency they were most of the audit cost. Only identifiers go through the cache, never
 // request or response data, so no secret value is kept beyond its request. The cache is
 // keyed by the identifier's SHA-256 (secretCacheKey), never the raw token, and the HMAC is a
-// pure function of the device key, so it never needs invalidating.
+// pure function of the device key, so it never needs invalidating. The key is held as a
+// KeyObject (a fresh Hmac from one costs less than from raw bytes), and the HMAC of the empty
+// string, which every record carries for empty fields, is computed once.
+import { createSecretKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { LruCache } from '../lib/lru-cache.js';
 import { auditHmac } from './audit-hmac.js';
 import { secretCacheKey } from '../lib/secret-cache-key.js';
@@ -13,17 +17,20 @@ import { secretCacheKey } from '../lib/secret-cache-key.js';
 const DEFAULT_CACHE_SIZE = 1024;
 
 export class AuditHasher {
-  private readonly key: Buffer;
+  private readonly key: KeyObject;
   private readonly cache: LruCache<string, string>;
+  private readonly empty: string;
 
   /** `cacheSize` 0 disables the cache (one-off hashing, tests). */
   constructor(key: Uint8Array, cacheSize = DEFAULT_CACHE_SIZE) {
-    this.key = Buffer.from(key);
+    // createSecretKey copies: later changes to the caller's buffer do not reach the key.
+    this.key = createSecretKey(Buffer.from(key));
     this.cache = new LruCache(cacheSize);
+    this.empty = auditHmac(this.key, '');
   }
 
   hash(value: string): string {
-    return auditHmac(this.key, value);
+    return value === '' ? this.empty : auditHmac(this.key, value);
   }
 
   /** `hash(value)`, served from the LRU when `value` was hashed recently. */

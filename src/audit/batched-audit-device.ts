@@ -11,7 +11,7 @@ import { AuditChain, type ChainHead } from './audit-chain.js';
 import type { AuditDevice, AuditDeviceOptions } from './audit-device.js';
 import type { AuditEntry } from './audit-entry.js';
 import { AuditHasher } from './audit-hasher.js';
-import { hashAuditEntry, type AuditHashOptions } from './hash-audit-entry.js';
+import { AuditLineSerializer } from './audit-line-serializer.js';
 
 /** Counters for tests and metrics: `syncs < records` shows group commit at work. */
 export interface AuditDeviceIoStats {
@@ -21,7 +21,8 @@ export interface AuditDeviceIoStats {
 }
 
 interface Pending {
-  readonly record: AuditEntry;
+  /** The record's text without its closing brace (see AuditLineSerializer). */
+  readonly body: string;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
 }
@@ -36,7 +37,7 @@ export abstract class BatchedAuditDevice implements AuditDevice {
   readonly options: AuditDeviceOptions;
   protected readonly io: AuditDeviceIoStats = { records: 0, writes: 0, syncs: 0 };
   private readonly hasher: AuditHasher;
-  private readonly hashOptions: AuditHashOptions;
+  private readonly serializer: AuditLineSerializer;
   private readonly chain: AuditChain;
   private queue: Pending[] = [];
   private lock: Promise<void> = Promise.resolve();
@@ -65,11 +66,11 @@ export abstract class BatchedAuditDevice implements AuditDevice {
     }
     this.options = { ...options };
     this.hasher = new AuditHasher(hmacKey);
-    this.hashOptions = {
+    this.serializer = new AuditLineSerializer(this.hasher, {
       hmacAccessor: parseBoolOption(type, options, 'hmac_accessor', true),
       logRaw: parseBoolOption(type, options, 'log_raw', false),
       elideListResponses: parseBoolOption(type, options, 'elide_list_responses', false),
-    };
+    });
     this.chain = new AuditChain(undefined, prefix);
   }
 
@@ -85,9 +86,9 @@ export abstract class BatchedAuditDevice implements AuditDevice {
 
   log(entry: AuditEntry): Promise<void> {
     if (this.closed) return Promise.reject(new ArcaError('unavailable', `audit ${this.type} device is closed`));
-    let record: AuditEntry;
+    let body: string;
     try {
-      record = hashAuditEntry(entry, this.hasher, this.hashOptions);
+      body = this.serializer.body(entry);
     } catch (err) {
       return Promise.reject(new ArcaError('internal', 'audit: the entry could not be prepared', { cause: err }));
     }
@@ -95,7 +96,7 @@ export abstract class BatchedAuditDevice implements AuditDevice {
       return Promise.reject(new ArcaError('unavailable', `audit ${this.type} device backlog is full`));
     }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+      this.queue.push({ body, resolve, reject });
       this.schedule();
     });
   }
@@ -155,7 +156,7 @@ export abstract class BatchedAuditDevice implements AuditDevice {
     const before = this.chain.head();
     try {
       await this.ensureOpen();
-      const lines = batch.map((p) => this.chain.append(p.record));
+      const lines = batch.map((p) => this.chain.appendBody(p.body));
       await this.writeBatch(Buffer.from(lines.join('\n') + '\n', 'utf8'));
       this.io.records += batch.length;
       for (const p of batch) p.resolve();

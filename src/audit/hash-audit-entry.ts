@@ -29,6 +29,25 @@ export interface AuditHashOptions {
 type Hasher = (value: string) => string;
 
 /**
+ * The three ways a record's strings are written: `h` for data, `id` for the caller's token
+ * (served from the device's identifier cache), `acc` for accessors (`id`, or clear with
+ * hmac_accessor=false). With log_raw all three are the identity.
+ */
+export interface EntryHashers {
+  readonly h: Hasher;
+  readonly id: Hasher;
+  readonly acc: Hasher;
+}
+
+const keep: Hasher = (value) => value;
+
+export function entryHashers(hasher: AuditHasher, options: AuditHashOptions): EntryHashers {
+  if (options.logRaw === true) return { h: keep, id: keep, acc: keep };
+  const id: Hasher = (value) => hasher.hashIdentifier(value);
+  return { h: (value) => hasher.hash(value), id, acc: options.hmacAccessor === false ? keep : id };
+}
+
+/**
  * Returns a copy of `entry` with every secret-bearing string HMAC'd with the device key:
  * `hmacKey` itself, or a device's AuditHasher, whose identifier cache then serves the
  * caller's token and accessors.
@@ -37,29 +56,27 @@ export function hashAuditEntry(entry: AuditEntry, hmacKey: Uint8Array | AuditHas
   if (options.elideListResponses === true) entry = elideListResponse(entry);
   if (options.logRaw === true) return structuredClone(entry);
   const hasher = hmacKey instanceof AuditHasher ? hmacKey : new AuditHasher(hmacKey, 0);
-  const h: Hasher = (value) => hasher.hash(value);
-  const id: Hasher = (value) => hasher.hashIdentifier(value);
-  const acc: Hasher = options.hmacAccessor === false ? (value) => value : id;
+  const hs = entryHashers(hasher, options);
   return withDefined<AuditEntry>({
     type: entry.type,
     time: entry.time,
-    auth: entry.auth === undefined ? undefined : hashAuth(entry.auth, id, acc),
-    request: hashRequest(entry.request, h, id, acc),
-    response: entry.response === undefined ? undefined : hashResponse(entry.response, h, acc),
+    auth: entry.auth === undefined ? undefined : hashAuth(entry.auth, hs),
+    request: hashRequest(entry.request, hs),
+    response: entry.response === undefined ? undefined : hashResponse(entry.response, hs),
     error: entry.error,
   });
 }
 
 // Copies are explicit rather than structuredClone (≈ 3 µs a call, several per record): the
 // records' fields are primitives, string arrays and flat string maps.
-function hashAuth(auth: AuditAuth, h: Hasher, acc: Hasher): AuditAuth {
+export function hashAuth(auth: AuditAuth, hs: EntryHashers): AuditAuth {
   return {
     ...auth,
     policies: [...auth.policies],
     token_policies: [...auth.token_policies],
     metadata: auth.metadata === null ? null : { ...auth.metadata },
-    client_token: hashNonEmpty(auth.client_token, h),
-    accessor: hashNonEmpty(auth.accessor, acc),
+    client_token: hashNonEmpty(auth.client_token, hs.id),
+    accessor: hashNonEmpty(auth.accessor, hs.acc),
   };
 }
 
@@ -67,17 +84,19 @@ function hashAuth(auth: AuditAuth, h: Hasher, acc: Hasher): AuditAuth {
 // exclusions through a slow runtime copy, and this runs twice per record.
 
 /** `id` hashes the caller's token (cached); `h` everything else in the request. */
-function hashRequest(req: AuditRequest, h: Hasher, id: Hasher, acc: Hasher): AuditRequest {
+export function hashRequest(req: AuditRequest, hs: EntryHashers): AuditRequest {
+  const { h } = hs;
   return withDefined<AuditRequest>({
     ...req,
-    client_token: hashNonEmpty(req.client_token, id),
-    client_token_accessor: hashNonEmpty(req.client_token_accessor, acc),
+    client_token: hashNonEmpty(req.client_token, hs.id),
+    client_token_accessor: hashNonEmpty(req.client_token_accessor, hs.acc),
     data: req.data === undefined ? undefined : hashValue(req.data, h, []),
     headers: req.headers === undefined ? undefined : hashHeaders(req.headers, h),
   });
 }
 
-function hashResponse(res: AuditResponse, h: Hasher, acc: Hasher): AuditResponse {
+export function hashResponse(res: AuditResponse, hs: EntryHashers): AuditResponse {
+  const { h, acc } = hs;
   return withDefined<AuditResponse>({
     ...res,
     secret: res.secret === undefined ? undefined : { lease_id: res.secret.lease_id },
@@ -171,7 +190,7 @@ function hashObject(value: object, h: Hasher, seen: object[]): unknown {
   }
 }
 
-function elideListResponse(entry: AuditEntry): AuditEntry {
+export function elideListResponse(entry: AuditEntry): AuditEntry {
   const data = entry.response?.data;
   if (entry.request.operation !== 'list' || entry.response === undefined) return entry;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return entry;

@@ -1,6 +1,9 @@
 // src/core — builds the audit entries for one request and its response from the logical
 // request and the final answer. Values are passed raw: each audit device HMACs every string
 // that could be secret (src/audit/hash-audit-entry.ts) before anything is written.
+// The `auth` and `request` blocks are built once per request (AuditBlocks) and the same
+// objects go into both records, so a device serialises them once (audit-line-serializer.ts);
+// they are frozen, as that reuse requires.
 import { randomUUID } from 'node:crypto';
 import { formatAuditTime } from '../audit/audit-entry.js';
 import type { GrantEvent } from './identity/identity-store.js';
@@ -40,19 +43,30 @@ function auditRequest(req: LogicalRequest): AuditRequest {
   };
 }
 
-export function requestRecord(req: LogicalRequest, now: number, error?: string): AuditEntry {
+/** The caller and the request as authorised: shared by the request's two records. */
+export interface AuditBlocks {
+  readonly auth?: AuditAuth;
+  readonly request: AuditRequest;
+}
+
+/** Takes the blocks from `req` once its token and operation are settled. */
+export function auditBlocks(req: LogicalRequest): AuditBlocks {
   const auth = auditAuth(req);
+  const request = Object.freeze(auditRequest(req));
+  return auth ? { auth: Object.freeze(auth), request } : { request };
+}
+
+export function requestRecord(blocks: AuditBlocks, now: number, error?: string): AuditEntry {
   return {
     type: 'request',
     time: formatAuditTime(now),
-    ...(auth ? { auth } : {}),
-    request: auditRequest(req),
+    ...(blocks.auth ? { auth: blocks.auth } : {}),
+    request: blocks.request,
     ...(error ? { error } : {}),
   };
 }
 
-export function responseRecord(req: LogicalRequest, now: number, res: CoreResponse | undefined, error?: string, status?: number): AuditEntry {
-  const auth = auditAuth(req);
+export function responseRecord(blocks: AuditBlocks, req: LogicalRequest, now: number, res: CoreResponse | undefined, error?: string, status?: number): AuditEntry {
   const response = res
     ? {
         ...(status !== undefined ? { status } : {}),
@@ -84,8 +98,8 @@ export function responseRecord(req: LogicalRequest, now: number, res: CoreRespon
   return {
     type: 'response',
     time: formatAuditTime(now),
-    ...(auth ? { auth } : {}),
-    request: auditRequest(req),
+    ...(blocks.auth ? { auth: blocks.auth } : {}),
+    request: blocks.request,
     ...(response ? { response } : {}),
     ...(error ? { error } : {}),
   };

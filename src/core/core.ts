@@ -26,7 +26,7 @@ import { PolicyStore } from './policies/policy-store.js';
 import { LeaseManager } from './leases/lease-manager.js';
 import { TokenStore } from './tokens/token-store.js';
 import type { CoreResponse } from './core-response.js';
-import { grantRecord, requestRecord, responseRecord } from './audit-records.js';
+import { auditBlocks, grantRecord, requestRecord, responseRecord } from './audit-records.js';
 import { IdentityStore } from './identity/identity-store.js';
 import type { GrantEvent } from './identity/identity-store.js';
 import { MfaManager } from './mfa/mfa-manager.js';
@@ -196,7 +196,14 @@ export class Core {
 
     // While sealed only unauthenticated sys paths get here and there is no token store.
     let exhausted = false;
-    if (this.active && (!unauthenticated || req.clientToken !== '')) exhausted = await this.authorize(req, mount, path, unauthenticated);
+    if (this.active && (!unauthenticated || req.clientToken !== '')) {
+      try {
+        exhausted = await this.authorize(req, mount, path, unauthenticated);
+      } catch (err) {
+        if (isArcaError(err) && err.code === 'permission_denied') await this.auditDenied(req, err);
+        throw err;
+      }
+    }
     // Logins go through the lockout guard: per account when the path names one, and always
     // per client address.
     const isLogin = this.active && mount.entry.table === 'auth' && (path?.spec.loginAccount !== undefined || path?.spec.login === true);
@@ -212,22 +219,39 @@ export class Core {
   private async dispatch(req: LogicalRequest, mount: MountedBackend, path: PathMatch | undefined): Promise<CoreResponse | undefined> {
     const started = performance.now();
     // With no device enabled there is nothing to write: do not build the records.
-    const audited = this.audit.active;
-    if (audited) await this.audit.logRequest(requestRecord(req, this.deps.clock.now()));
+    const blocks = this.audit.active ? auditBlocks(req) : undefined;
+    if (blocks) await this.audit.logRequest(requestRecord(blocks, this.deps.clock.now()));
     let res: LogicalResponse | undefined;
     try {
       res = await mount.handler.handle(req, path);
     } catch (err) {
       const message = isArcaError(err) ? err.errors.join('; ') : 'internal error';
-      if (audited) await this.audit.logResponse(responseRecord(req, this.deps.clock.now(), undefined, message, isArcaError(err) ? err.status : 500));
+      if (blocks) await this.audit.logResponse(responseRecord(blocks, req, this.deps.clock.now(), undefined, message, isArcaError(err) ? err.status : 500));
       throw err;
     } finally {
       this.deps.metrics?.observeHandler(mount.entry.type, performance.now() - started);
     }
     // Wrapped before the response is audited, so the log shows wrap_info (token HMAC'd).
     const out = await wrapCoreResponse(this.wrapping, await finishResponse(this, req, mount.entry, res), req);
-    if (audited) await this.audit.logResponse(responseRecord(req, this.deps.clock.now(), out));
+    if (blocks) await this.audit.logResponse(responseRecord(blocks, req, this.deps.clock.now(), out));
     return out;
+  }
+
+  /**
+   * A refused request is audited as Vault does: a request and a response record, each with
+   * the error, so failed attempts (unknown tokens, missing capabilities) show in the log.
+   * The caller is refused whatever the devices answer; a device failure is logged.
+   */
+  private async auditDenied(req: LogicalRequest, err: ArcaError): Promise<void> {
+    if (!this.audit.active) return;
+    const blocks = auditBlocks(req);
+    const message = err.errors.join('; ');
+    try {
+      await this.audit.logRequest(requestRecord(blocks, this.deps.clock.now(), message));
+      await this.audit.logResponse(responseRecord(blocks, req, this.deps.clock.now(), undefined, message, err.status));
+    } catch {
+      this.deps.logger.error({ path: req.path }, 'audit: a refused request could not be recorded');
+    }
   }
 
   /**

@@ -201,3 +201,33 @@ test('a token with bound CIDRs works only from inside them', async () => {
     await t.close();
   }
 });
+
+test('refused requests are audited (request and response records with the error), the token HMACd', async () => {
+  const t = await startTestServer({ env: {} });
+  try {
+    const auditFile = join(t.dataDir, 'denied-audit.log');
+    await t.client.write('sys/audit/file', { type: 'file', options: { file_path: auditFile } });
+    const forged = `hvs.forged-${randomBytes(8).toString('hex')}`;
+    const wrong = new ArcaClient({ address: t.server.address, token: forged });
+    assert.equal((await wrong.raw('GET', 'secret/data/x')).status, 403);
+    const created = await t.client.write('auth/token/create', { policies: ['default'], ttl: '1h' });
+    const limited = new ArcaClient({ address: t.server.address, token: (created.body as { auth: { client_token: string } }).auth.client_token });
+    assert.equal((await limited.raw('PUT', 'secret/data/x', { data: { password: 'never-logged-in-clear' } })).status, 403);
+
+    const text = readFileSync(auditFile, 'utf8');
+    assert.equal(text.includes(forged), false, 'the forged token is HMACd');
+    assert.equal(text.includes('never-logged-in-clear'), false, 'the refused body is HMACd');
+    type Line = { type: string; error?: string; auth?: { accessor: string }; request: { path: string; operation: string; client_token: string }; response?: { status?: number } };
+    const denied = text.trim().split('\n').map((l) => JSON.parse(l) as Line).filter((l) => l.error === 'permission denied');
+    const forForged = denied.filter((l) => l.request.operation === 'read');
+    assert.deepEqual(forForged.map((l) => l.type), ['request', 'response']);
+    assert.match(forForged[0]?.request.client_token ?? '', /^hmac-sha256:/);
+    assert.equal(forForged[1]?.response?.status, 403);
+    const forLimited = denied.filter((l) => l.request.operation !== 'read');
+    assert.deepEqual(forLimited.map((l) => l.type), ['request', 'response']);
+    assert.match(forLimited[0]?.auth?.accessor ?? '', /^hmac-sha256:/, "the caller's accessor is recorded (HMACd)");
+    assert.equal(forLimited[0]?.request.path, 'secret/data/x');
+  } finally {
+    await t.close();
+  }
+});

@@ -1,0 +1,67 @@
+// src/audit — one device's writer of audit lines: an AuditEntry in, the JSON text of the
+// record as the device writes it (every secret-bearing string HMAC'd, see
+// hash-audit-entry.ts) out, minus the closing brace that AuditChain adds with the chain
+// fields. Equivalent to JSON.stringify(hashAuditEntry(entry)) without its last character;
+// hash-audit-entry.ts stays the reference the tests hold it to.
+//
+// Why not just that: the request and the response record of one request carry the same
+// `auth` and `request` blocks (the core passes the same objects to both, see
+// core/audit-records.ts), and hashing and serialising them was a third of the audit cost.
+// Each block's text is remembered by object identity (a WeakMap, so it lives exactly as
+// long as the request's record objects) and reused for the response record. Contract for
+// callers: a block object is not mutated after it was first logged.
+import type { AuditEntry } from './audit-entry.js';
+import type { AuditHasher } from './audit-hasher.js';
+import { elideListResponse, entryHashers, hashAuth, hashRequest, hashResponse } from './hash-audit-entry.js';
+import type { AuditHashOptions, EntryHashers } from './hash-audit-entry.js';
+
+export class AuditLineSerializer {
+  private readonly blocks = new WeakMap<object, string>();
+  private readonly hashers: EntryHashers;
+
+  constructor(
+    hasher: AuditHasher,
+    private readonly options: AuditHashOptions,
+  ) {
+    this.hashers = entryHashers(hasher, options);
+  }
+
+  /** The record's JSON object text without its final `}`. */
+  body(entry: AuditEntry): string {
+    const e = this.options.elideListResponses === true ? elideListResponse(entry) : entry;
+    const hs = oneRecordHashers(this.hashers);
+    let out = `{"type":${JSON.stringify(e.type)},"time":${JSON.stringify(e.time)}`;
+    const auth = e.auth;
+    if (auth !== undefined) out += `,"auth":${this.block(auth, () => hashAuth(auth, hs))}`;
+    out += `,"request":${this.block(e.request, () => hashRequest(e.request, hs))}`;
+    if (e.response !== undefined) out += `,"response":${JSON.stringify(hashResponse(e.response, hs))}`;
+    if (e.error !== undefined) out += `,"error":${JSON.stringify(e.error)}`;
+    return out;
+  }
+
+  private block(source: object, hashed: () => object): string {
+    const known = this.blocks.get(source);
+    if (known !== undefined) return known;
+    const text = JSON.stringify(hashed());
+    this.blocks.set(source, text);
+    return text;
+  }
+}
+
+/**
+ * The caller's token and accessor each appear twice in a record (the auth and request
+ * blocks): within one record each identifier is hashed once. The raw values are held only
+ * while this record is serialised.
+ */
+function oneRecordHashers(hs: EntryHashers): EntryHashers {
+  const seen = new Map<string, string>();
+  const id = (value: string): string => {
+    let out = seen.get(value);
+    if (out === undefined) {
+      out = hs.id(value);
+      seen.set(value, out);
+    }
+    return out;
+  };
+  return { h: hs.h, id, acc: hs.acc === hs.id ? id : hs.acc };
+}
