@@ -46,10 +46,11 @@ function splitUrl(url: string): { path: string; query: URLSearchParams } {
   } catch {
     throw badRequest('invalid path: bad percent-encoding');
   }
-  if (Buffer.byteLength(path) > MAX_PATH_BYTES) throw badRequest(`invalid path: longer than ${MAX_PATH_BYTES} bytes`);
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only long paths need counting.
+  if (path.length > MAX_PATH_BYTES / 3 && Buffer.byteLength(path) > MAX_PATH_BYTES) throw badRequest(`invalid path: longer than ${MAX_PATH_BYTES} bytes`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/u.test(path)) throw badRequest('invalid path: control characters are not allowed');
-  if (path.split('/').some((segment) => segment === '..' || segment === '.')) {
+  if (path.includes('.') && path.split('/').some((segment) => segment === '..' || segment === '.')) {
     throw badRequest('invalid path: "." and ".." segments are not allowed');
   }
   return { path: path.replace(/^\/+/, ''), query };

@@ -13,6 +13,16 @@ export class ServerMetrics implements ApiObserver, CoreMetrics {
   private readonly requests: Counter<'method' | 'code'>;
   private readonly duration: Histogram<'method'>;
   private readonly handler: Histogram<'mount_type'>;
+  /**
+   * Labelled children by label value: prom-client hashes a labels object on every observe,
+   * and these run on every request. Label values are few (HTTP methods Node accepts, status
+   * codes, mount types), so the maps stay small.
+   */
+  private readonly children = {
+    requests: new Map<string, { inc(): void }>(),
+    duration: new Map<string, { observe(value: number): void }>(),
+    handler: new Map<string, { observe(value: number): void }>(),
+  };
 
   constructor(core: () => Core | undefined) {
     collectDefaultMetrics({ register: this.registry, prefix: 'arca_process_' });
@@ -97,15 +107,25 @@ export class ServerMetrics implements ApiObserver, CoreMetrics {
   }
 
   observe(sample: { method: string; status: number; durationMs: number }): void {
-    this.requests.inc({ method: sample.method, code: String(sample.status) });
-    this.duration.observe({ method: sample.method }, sample.durationMs / 1000);
+    const { method, status } = sample;
+    child(this.children.requests, `${method} ${status}`, () => this.requests.labels({ method, code: String(status) })).inc();
+    child(this.children.duration, method, () => this.duration.labels({ method })).observe(sample.durationMs / 1000);
   }
 
   observeHandler(mountType: string, ms: number): void {
-    this.handler.observe({ mount_type: mountType }, ms / 1000);
+    child(this.children.handler, mountType, () => this.handler.labels({ mount_type: mountType })).observe(ms / 1000);
   }
 
   text(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+function child<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let found = cache.get(key);
+  if (found === undefined) {
+    found = make();
+    cache.set(key, found);
+  }
+  return found;
 }

@@ -11,7 +11,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function checkPath(path: string, what: string): void {
   if (path.includes('\u0000')) throw new ArcaError('invalid_request', `${what} must not contain a NUL character`);
-  if (path.split('/').includes('..')) {
+  // includes() first: this runs on every storage call, and almost no key holds "..".
+  if (path.includes('..') && path.split('/').includes('..')) {
     throw new ArcaError('invalid_request', `${what} "${path}" must not contain a '..' segment`);
   }
 }
