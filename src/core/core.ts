@@ -27,6 +27,8 @@ import { LeaseManager } from './leases/lease-manager.js';
 import { TokenStore } from './tokens/token-store.js';
 import type { CoreResponse } from './core-response.js';
 import { auditBlocks, grantRecord, requestRecord, responseRecord } from './audit-records.js';
+import type { AuditBlocks } from './audit-records.js';
+import type { AuditEntry } from '../audit/audit-entry.js';
 import { IdentityStore } from './identity/identity-store.js';
 import type { GrantEvent } from './identity/identity-store.js';
 import { MfaManager } from './mfa/mfa-manager.js';
@@ -220,20 +222,33 @@ export class Core {
     const started = performance.now();
     // With no device enabled there is nothing to write: do not build the records.
     const blocks = this.audit.active ? auditBlocks(req) : undefined;
-    if (blocks) await this.audit.logRequest(requestRecord(blocks, this.deps.clock.now()));
+    // Fail closed: a request that may change anything runs only once its request record is
+    // durable. A pure read (the path says so, and no wrapping token is minted) runs while
+    // that record is being written; its answer is held until both records are durable, so
+    // no answer leaves unaudited either way, and both records usually share one fsync.
+    const overlap = blocks !== undefined && isPureRead(req, path);
+    const requestLogged = blocks ? this.audit.logRequest(requestRecord(blocks, this.deps.clock.now())) : undefined;
+    if (requestLogged && !overlap) await requestLogged;
+    // Awaited below; until then a rejection must not count as unhandled.
+    requestLogged?.catch(() => undefined);
+    const logResponse = async (record: () => AuditEntry): Promise<void> => {
+      if (!blocks) return;
+      const responseLogged = this.audit.logResponse(record());
+      await Promise.all([requestLogged, responseLogged]);
+    };
     let res: LogicalResponse | undefined;
     try {
       res = await mount.handler.handle(req, path);
     } catch (err) {
       const message = isArcaError(err) ? err.errors.join('; ') : 'internal error';
-      if (blocks) await this.audit.logResponse(responseRecord(blocks, req, this.deps.clock.now(), undefined, message, isArcaError(err) ? err.status : 500));
+      await logResponse(() => responseRecord(blocks as AuditBlocks, req, this.deps.clock.now(), undefined, message, isArcaError(err) ? err.status : 500));
       throw err;
     } finally {
       this.deps.metrics?.observeHandler(mount.entry.type, performance.now() - started);
     }
     // Wrapped before the response is audited, so the log shows wrap_info (token HMAC'd).
     const out = await wrapCoreResponse(this.wrapping, await finishResponse(this, req, mount.entry, res), req);
-    if (blocks) await this.audit.logResponse(responseRecord(blocks, req, this.deps.clock.now(), out));
+    await logResponse(() => responseRecord(blocks as AuditBlocks, req, this.deps.clock.now(), out));
     return out;
   }
 
@@ -311,4 +326,9 @@ export class Core {
       await this.leases.revokePrefix(prefix, { force: true });
     });
   }
+}
+
+/** A read or list on a path that declares it changes nothing, with no response wrapping. */
+function isPureRead(req: LogicalRequest, path: PathMatch | undefined): boolean {
+  return (req.operation === 'read' || req.operation === 'list') && path?.spec.pureReads === true && req.wrapTtl === 0;
 }

@@ -46,6 +46,12 @@ export interface PathSpec<F extends FieldMap = FieldMap> {
    * role shared by many callers): failures are throttled per client address only.
    */
   readonly login?: boolean;
+  /**
+   * Reads and lists on this path change nothing (no storage write, no lease, no call out):
+   * the core may run them while their audit request record is still being made durable,
+   * and releases the answer only once both records are (docs/design/audit.md).
+   */
+  readonly pureReads?: boolean;
 }
 
 /** The erased form stored in a backend's table. */
@@ -60,6 +66,7 @@ export interface AnyPathSpec {
   readonly freeForm?: boolean;
   readonly loginAccount?: (ctx: HandlerContext<never>) => string | undefined;
   readonly login?: boolean;
+  readonly pureReads?: boolean;
 }
 
 /** Declares a path; the field table's inferred type reaches every handler. */

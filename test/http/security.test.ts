@@ -2,7 +2,7 @@
 // encryption at rest (no plaintext in any data file) and the audit trail.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -227,6 +227,32 @@ test('refused requests are audited (request and response records with the error)
     assert.deepEqual(forLimited.map((l) => l.type), ['request', 'response']);
     assert.match(forLimited[0]?.auth?.accessor ?? '', /^hmac-sha256:/, "the caller's accessor is recorded (HMACd)");
     assert.equal(forLimited[0]?.request.path, 'secret/data/x');
+  } finally {
+    await t.close();
+  }
+});
+
+test('fail closed through the pipeline: with no device able to write, reads answer no secret and writes change nothing', async () => {
+  const t = await startTestServer({ env: {} });
+  try {
+    const logDir = join(t.dataDir, 'audit-logs');
+    mkdirSync(logDir);
+    await t.client.write('sys/audit/file', { type: 'file', options: { file_path: join(logDir, 'audit.log') } });
+    await t.client.write('secret/data/guarded', { data: { value: 'before-the-outage' } });
+    rmSync(logDir, { recursive: true });
+    await t.server.core.audit.reload(); // the reopen fails: the directory is gone
+
+    const read = await t.client.raw('GET', 'secret/data/guarded');
+    assert.equal(read.status, 500);
+    assert.equal(JSON.stringify(read.body).includes('before-the-outage'), false, 'a pure read still answers no secret');
+    const write = await t.client.raw('PUT', 'secret/data/guarded', { data: { value: 'during-the-outage' } });
+    assert.equal(write.status, 500);
+
+    mkdirSync(logDir);
+    await t.server.core.audit.reload();
+    const after = await t.client.read('secret/data/guarded');
+    assert.equal((after.body as { data: { data: { value: string }; metadata: { version: number } } }).data.data.value, 'before-the-outage');
+    assert.equal((after.body as { data: { metadata: { version: number } } }).data.metadata.version, 1, 'the refused write was never applied');
   } finally {
     await t.close();
   }

@@ -9,6 +9,7 @@ import { MAX_VERSIONS_LIMIT } from './path-metadata.js';
 
 export const pathConfig: AnyPathSpec = definePath({
   pattern: 'config',
+  pureReads: true,
   fields: {
     max_versions: field.int(0, MAX_VERSIONS_LIMIT).optional('Versions kept per key; 0 means 10.'),
     cas_required: field.bool().optional('Require check-and-set on every write.'),

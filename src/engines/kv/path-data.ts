@@ -41,6 +41,7 @@ async function appendVersion(
 
 export const pathData: AnyPathSpec = definePath({
   pattern: 'data/(?<path>.*)',
+  pureReads: true,
   fields,
   summary: 'Read, write, patch or soft-delete versioned secret data.',
   existenceCheck: async ({ fields: f, storage }) => (await new KvV2Store(storage).readMeta(checkKeyPath(f.path))) !== undefined,

@@ -23,6 +23,7 @@ async function readEntry(scope: StorageWriter, path: string): Promise<Record<str
 export function createPlainKvPath(resolve: ScopeResolver, summary: string): AnyPathSpec {
   return definePath({
     pattern: '(?<path>.*)',
+    pureReads: true,
     fields: { path: field.string().required('Location of the secret.') },
     freeForm: true,
     summary,

@@ -56,6 +56,7 @@ function patchCustom(current: Record<string, string> | null, patch: Record<strin
 
 export const pathMetadata: AnyPathSpec = definePath({
   pattern: 'metadata(?:/(?<path>.*))?',
+  pureReads: true,
   fields,
   summary: 'Read, configure or delete a secret with all its versions; list secrets.',
   existenceCheck: async ({ fields: f, storage }) => (await new KvV2Store(storage).readMeta(checkKeyPath(f.path))) !== undefined,

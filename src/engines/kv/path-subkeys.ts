@@ -22,6 +22,7 @@ export function subkeysOf(data: Readonly<Record<string, unknown>>, depth: number
 
 export const pathSubkeys: AnyPathSpec = definePath({
   pattern: 'subkeys/(?<path>.*)',
+  pureReads: true,
   fields: {
     path: field.string().required('Location of the secret.'),
     version: field.int(0).optional('The version to describe (0 or absent: the current one).'),
