@@ -15,8 +15,22 @@ import type { AuditHasher } from './audit-hasher.js';
 import { elideListResponse, entryHashers, hashAuth, hashRequest, hashResponse } from './hash-audit-entry.js';
 import type { AuditHashOptions, EntryHashers } from './hash-audit-entry.js';
 
+/**
+ * Numbers naming an entry's blocks when the entry crossed a thread (a structured clone makes
+ * new objects, so identity no longer says "same block"): the main thread numbers each block
+ * object once, and a serializer in a worker remembers blocks by number instead.
+ */
+export interface BlockIds {
+  readonly auth?: number;
+  readonly request?: number;
+}
+
+/** Blocks remembered by number (the cross-thread case); older ones are dropped first. */
+const MAX_NUMBERED_BLOCKS = 8192;
+
 export class AuditLineSerializer {
   private readonly blocks = new WeakMap<object, string>();
+  private readonly numbered = new Map<number, string>();
   private readonly hashers: EntryHashers;
 
   constructor(
@@ -26,20 +40,31 @@ export class AuditLineSerializer {
     this.hashers = entryHashers(hasher, options);
   }
 
-  /** The record's JSON object text without its final `}`. */
-  body(entry: AuditEntry): string {
+  /** The record's JSON object text without its final `}`; `ids` see BlockIds. */
+  body(entry: AuditEntry, ids?: BlockIds): string {
     const e = this.options.elideListResponses === true ? elideListResponse(entry) : entry;
     const hs = oneRecordHashers(this.hashers);
     let out = `{"type":${JSON.stringify(e.type)},"time":${JSON.stringify(e.time)}`;
     const auth = e.auth;
-    if (auth !== undefined) out += `,"auth":${this.block(auth, () => hashAuth(auth, hs))}`;
-    out += `,"request":${this.block(e.request, () => hashRequest(e.request, hs))}`;
+    if (auth !== undefined) out += `,"auth":${this.block(auth, ids?.auth, () => hashAuth(auth, hs))}`;
+    out += `,"request":${this.block(e.request, ids?.request, () => hashRequest(e.request, hs))}`;
     if (e.response !== undefined) out += `,"response":${JSON.stringify(hashResponse(e.response, hs))}`;
     if (e.error !== undefined) out += `,"error":${JSON.stringify(e.error)}`;
     return out;
   }
 
-  private block(source: object, hashed: () => object): string {
+  private block(source: object, id: number | undefined, hashed: () => object): string {
+    if (id !== undefined) {
+      const known = this.numbered.get(id);
+      if (known !== undefined) return known;
+      const text = JSON.stringify(hashed());
+      if (this.numbered.size >= MAX_NUMBERED_BLOCKS) {
+        const oldest = this.numbered.keys().next();
+        if (oldest.done !== true) this.numbered.delete(oldest.value);
+      }
+      this.numbered.set(id, text);
+      return text;
+    }
     const known = this.blocks.get(source);
     if (known !== undefined) return known;
     const text = JSON.stringify(hashed());

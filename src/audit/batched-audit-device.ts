@@ -5,13 +5,17 @@
 // call, which a subclass implements as one write plus one fsync, and each caller's promise
 // resolves only once that batch is durable. Subclasses implement the sink: open the output
 // (returning the chain head found there), write a batch durably, close.
+// The lines of a batch (HMAC, JSON, chain hashes) are made by an AuditLineMaker: on the
+// shared worker thread by default (worker-line-maker.ts), so the event loop only queues.
 // Common options: hmac_accessor, log_raw, elide_list_responses, prefix, format (json).
 import { ArcaError } from '../lib/errors.js';
 import { AuditChain, type ChainHead } from './audit-chain.js';
 import type { AuditDevice, AuditDeviceOptions } from './audit-device.js';
 import type { AuditEntry } from './audit-entry.js';
 import { AuditHasher } from './audit-hasher.js';
-import { AuditLineSerializer } from './audit-line-serializer.js';
+import { LocalLineMaker } from './audit-line-maker.js';
+import type { AuditLineMaker, LineSettings } from './audit-line-maker.js';
+import { WorkerLineMaker } from './worker-line-maker.js';
 
 /** Counters for tests and metrics: `syncs < records` shows group commit at work. */
 export interface AuditDeviceIoStats {
@@ -21,8 +25,8 @@ export interface AuditDeviceIoStats {
 }
 
 interface Pending {
-  /** The record's text without its closing brace (see AuditLineSerializer). */
-  readonly body: string;
+  /** Raw; serialised when its batch is written (the caller does not mutate it meanwhile). */
+  readonly record: AuditEntry;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
 }
@@ -37,7 +41,7 @@ export abstract class BatchedAuditDevice implements AuditDevice {
   readonly options: AuditDeviceOptions;
   protected readonly io: AuditDeviceIoStats = { records: 0, writes: 0, syncs: 0 };
   private readonly hasher: AuditHasher;
-  private readonly serializer: AuditLineSerializer;
+  private readonly lines: AuditLineMaker;
   private readonly chain: AuditChain;
   private queue: Pending[] = [];
   private lock: Promise<void> = Promise.resolve();
@@ -46,12 +50,16 @@ export abstract class BatchedAuditDevice implements AuditDevice {
   private opened = false;
   private closed = false;
 
-  /** `ownOptions` are the option names the subclass accepts besides the common ones. */
+  /**
+   * `ownOptions` are the option names the subclass accepts besides the common ones.
+   * `inThread` makes lines on the event loop instead of the shared worker (tests).
+   */
   protected constructor(
     readonly type: string,
     options: AuditDeviceOptions,
     hmacKey: Uint8Array,
     ownOptions: readonly string[],
+    inThread = false,
   ) {
     const known = new Set<string>([...COMMON_OPTIONS, ...ownOptions]);
     for (const name of Object.keys(options)) {
@@ -66,11 +74,16 @@ export abstract class BatchedAuditDevice implements AuditDevice {
     }
     this.options = { ...options };
     this.hasher = new AuditHasher(hmacKey);
-    this.serializer = new AuditLineSerializer(this.hasher, {
-      hmacAccessor: parseBoolOption(type, options, 'hmac_accessor', true),
-      logRaw: parseBoolOption(type, options, 'log_raw', false),
-      elideListResponses: parseBoolOption(type, options, 'elide_list_responses', false),
-    });
+    const settings: LineSettings = {
+      hmacKey: Uint8Array.from(hmacKey),
+      prefix,
+      hash: {
+        hmacAccessor: parseBoolOption(type, options, 'hmac_accessor', true),
+        logRaw: parseBoolOption(type, options, 'log_raw', false),
+        elideListResponses: parseBoolOption(type, options, 'elide_list_responses', false),
+      },
+    };
+    this.lines = inThread ? new LocalLineMaker(settings) : new WorkerLineMaker(settings);
     this.chain = new AuditChain(undefined, prefix);
   }
 
@@ -86,17 +99,11 @@ export abstract class BatchedAuditDevice implements AuditDevice {
 
   log(entry: AuditEntry): Promise<void> {
     if (this.closed) return Promise.reject(new ArcaError('unavailable', `audit ${this.type} device is closed`));
-    let body: string;
-    try {
-      body = this.serializer.body(entry);
-    } catch (err) {
-      return Promise.reject(new ArcaError('internal', 'audit: the entry could not be prepared', { cause: err }));
-    }
     if (this.queue.length >= MAX_QUEUE) {
       return Promise.reject(new ArcaError('unavailable', `audit ${this.type} device backlog is full`));
     }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ body, resolve, reject });
+      this.queue.push({ record: entry, resolve, reject });
       this.schedule();
     });
   }
@@ -156,10 +163,16 @@ export abstract class BatchedAuditDevice implements AuditDevice {
     const before = this.chain.head();
     try {
       await this.ensureOpen();
-      const lines = batch.map((p) => this.chain.appendBody(p.body));
-      await this.writeBatch(Buffer.from(lines.join('\n') + '\n', 'utf8'));
-      this.io.records += batch.length;
-      for (const p of batch) p.resolve();
+      // The head after opening: a (re)opened output may continue from its file's last line.
+      const made = await this.lines.make(this.chain.head(), batch.map((p) => ({ entry: p.record })));
+      const failed = new Set(made.failed);
+      if (made.bytes.length > 0) await this.writeBatch(made.bytes);
+      this.chain.reset(made.head);
+      this.io.records += batch.length - failed.size;
+      batch.forEach((p, index) => {
+        if (failed.has(index)) p.reject(new ArcaError('internal', 'audit: the entry could not be prepared'));
+        else p.resolve();
+      });
     } catch (err) {
       // Re-read the output's real tail on the next batch: a failed write may be partial.
       this.chain.reset(before);
