@@ -1,5 +1,7 @@
 // src/core — what happens after an auth method accepted a login and before the caller gets
-// a token: the account is resolved to an identity entity (created on first login), login
+// a token: the account is resolved to an identity entity (created on first login) and,
+// when the method reports the account's groups, the entity's external group memberships on
+// this mount are refreshed from them (Vault's group aliases), login
 // MFA may park the login (Vault's two-step `mfa_requirement`) or check an X-Vault-MFA
 // header, and then the token is minted with the entity attached. sys/mfa/validate finishes a
 // parked login through `mintLoginToken` with the same payload.
@@ -34,12 +36,15 @@ export async function completeLogin(core: Core, methodAuth: ResponseAuth, ctx: {
   const mounted = core.router.byAccessor(ctx.mountAccessor);
   if (!mounted) throw new ArcaError('invalid_request', 'the auth method of this login has been disabled');
   // Prefixed before parking, so a login finished by sys/mfa/validate gets the same name.
-  const auth: ResponseAuth = { ...methodAuth, displayName: loginDisplayName(mounted.entry.path, methodAuth.displayName) };
+  // The group names are identity's input only: not parked, not part of the token.
+  const { groupAliases, ...accepted } = methodAuth;
+  const auth: ResponseAuth = { ...accepted, displayName: loginDisplayName(mounted.entry.path, methodAuth.displayName) };
   const { entityId } = await core.identity.resolveLogin({
     mountAccessor: ctx.mountAccessor,
     mountType: ctx.mountType,
     aliasName: auth.alias?.name ?? methodAuth.displayName,
     ...(auth.alias?.metadata ? { aliasMetadata: auth.alias.metadata } : {}),
+    ...(groupAliases ? { groupAliases } : {}),
   });
   const identity = await core.identity.effective(entityId);
   const parked: ParkedLogin = { auth, path: ctx.path, mountAccessor: ctx.mountAccessor, entityId };

@@ -83,6 +83,12 @@ export interface ResponseAuth {
   readonly tokenType?: 'service' | 'batch';
   /** The account on this mount (for identity aliases). */
   readonly alias?: { readonly name: string; readonly metadata?: Readonly<Record<string, string>> };
+  /**
+   * The account's group names as the method knows them (jwt/oidc: the groups_claim), for
+   * identity's external groups (Vault's GroupAliases). Absent: the method reports no groups
+   * and memberships are left alone; [] means "in none of this mount's groups".
+   */
+  readonly groupAliases?: readonly string[];
   /** Kept with the token; given back to the method on renewal. */
   readonly internal?: Record<string, unknown>;
 }

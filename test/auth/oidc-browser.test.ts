@@ -182,9 +182,15 @@ test('callback: a state works once; a replay, an unknown state and a wrong clien
     assert.equal(replay.status, 400);
     assert.match(JSON.stringify(replay.body), /Expired or missing OAuth state/);
 
+    // The groups_claim reaches identity: the external group aliased to "eng" on auth/oidc/.
+    const accessor = ((await w.arca.client.raw('GET', 'sys/auth')).body as { data: Record<string, { accessor: string }> }).data['oidc/']?.accessor;
+    const eng = await w.arca.client.raw('POST', 'identity/group', { name: 'eng', type: 'external', policies: ['eng-read'] });
+    const engId = (eng.body as { data: { id: string } }).data.id;
+    assert.equal((await w.arca.client.raw('POST', 'identity/group-alias', { name: 'eng', mount_accessor: accessor, canonical_id: engId })).status, 200);
     const second = await codeFor(w, 'nonce-2');
     const ok = await w.plain.raw('GET', callbackPath({ ...second, client_nonce: 'nonce-2' }));
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.deepEqual((ok.body as { auth: { identity_policies: string[] } }).auth.identity_policies, ['eng-read']);
     const again = await w.plain.raw('GET', callbackPath({ ...second, client_nonce: 'nonce-2' }));
     assert.equal(again.status, 400);
     assert.ok(!JSON.stringify(again.body).includes(second.code), 'the code is not echoed');

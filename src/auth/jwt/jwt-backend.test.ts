@@ -136,7 +136,12 @@ test('login: static PEM keys, groups and metadata, bound CIDRs', async () => {
   const res = await w.call('update', 'login', { role: 'app', jwt: await sign({}) });
   assert.equal(res?.auth?.alias?.name, 'app');
   assert.equal(res?.auth?.displayName, 'app', 'the user claim only: the core prefixes the mount path');
-  assert.deepEqual(res?.auth?.metadata, { role: 'app', namespace: 'prod', groups: 'dev,ops' });
+  assert.deepEqual(res?.auth?.metadata, { role: 'app', namespace: 'prod' });
+  assert.deepEqual(res?.auth?.groupAliases, ['dev', 'ops'], 'the groups_claim values go to identity, not to metadata');
+  const single = await w.call('update', 'login', { role: 'app', jwt: await sign({ groups: 'admins' }) });
+  assert.deepEqual(single?.auth?.groupAliases, ['admins'], 'a single string is one group');
+  assert.deepEqual((await w.call('update', 'login', { role: 'app', jwt: await sign({ groups: undefined }) }))?.auth?.groupAliases, [], 'no claim: no groups');
+  assert.match((await w.fail('update', 'login', { role: 'app', jwt: await sign({ groups: { a: 1 } }) })).message, /could not be converted to string list/);
   assert.deepEqual(res?.auth?.policies, ['app', 'default']);
   assert.match((await w.fail('update', 'login', { role: 'app', jwt: await sign({ sub: 'system:serviceaccount:prod:other' }) })).message, /invalid subject/);
   // A token with aud needs bound_audiences on a jwt role.

@@ -71,7 +71,7 @@ export async function upsertEntity(tx: Tx, input: EntityInput, now: number): Pro
   return { entity, created: !existing };
 }
 
-/** Deletes an entity, its aliases, its group memberships and the grants made to it. */
+/** Deletes an entity, its aliases, its group memberships, the grants made to it and the ids merged into it. */
 export async function deleteEntity(tx: Tx, id: string, now: number): Promise<EntityRecord | undefined> {
   const entity = await getEntity(tx, id);
   if (!entity) return undefined;
@@ -81,6 +81,7 @@ export async function deleteEntity(tx: Tx, id: string, now: number): Promise<Ent
   }
   await tx.delete(identityKeys.entityName(entity.name));
   await tx.delete(identityKeys.entity(id));
+  for (const merged of entity.mergedEntityIds ?? []) await tx.delete(identityKeys.merged(merged));
   for (const key of await tx.scan(identityKeys.groupPrefix)) {
     const group = await tx.getJson<GroupRecord>(key);
     if (!group?.memberEntityIds.includes(id)) continue;

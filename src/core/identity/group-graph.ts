@@ -2,6 +2,7 @@
 // generation: who contains whom. Answers an entity's direct and inherited groups (Vault's
 // direct_group_ids / inherited_group_ids) and checks that a proposed membership would not
 // form a cycle. Traversals keep a visited set, so even a corrupt stored cycle terminates.
+// Also indexes external groups by their alias (mount accessor + name) for logins.
 import type { GroupRecord } from './identity-records.js';
 
 export interface EntityGroups {
@@ -14,6 +15,7 @@ export class GroupGraph {
   readonly byId: ReadonlyMap<string, GroupRecord>;
   private readonly entityGroups = new Map<string, string[]>();
   private readonly parents = new Map<string, string[]>();
+  private readonly aliases = new Map<string, GroupRecord>();
 
   constructor(groups: Iterable<GroupRecord>) {
     const byId = new Map<string, GroupRecord>();
@@ -22,7 +24,31 @@ export class GroupGraph {
     for (const g of byId.values()) {
       for (const e of g.memberEntityIds) push(this.entityGroups, e, g.id);
       for (const child of g.memberGroupIds) push(this.parents, child, g.id);
+      if (g.alias) this.aliases.set(aliasKey(g.alias.mountAccessor, g.alias.name), g);
     }
+  }
+
+  /** The external group whose alias is `name` on the mount `accessor`. */
+  byAlias(accessor: string, name: string): GroupRecord | undefined {
+    return this.aliases.get(aliasKey(accessor, name));
+  }
+
+  /**
+   * The external groups a login through `accessor` reporting `names` would change for the
+   * entity: those aliased there under one of the names that it is not in yet, and those
+   * aliased there under another name that it is in.
+   */
+  loginChanges(entityId: string, accessor: string, names: ReadonlySet<string>): string[] {
+    const out = new Set<string>();
+    for (const name of names) {
+      const group = this.byAlias(accessor, name);
+      if (group && !group.memberEntityIds.includes(entityId)) out.add(group.id);
+    }
+    for (const id of this.entityGroups.get(entityId) ?? []) {
+      const alias = this.byId.get(id)?.alias;
+      if (alias?.mountAccessor === accessor && !names.has(alias.name)) out.add(id);
+    }
+    return [...out].sort();
   }
 
   /** Groups that list `groupId` as a member group. */
@@ -67,6 +93,10 @@ export class GroupGraph {
     }
     return undefined;
   }
+}
+
+function aliasKey(accessor: string, name: string): string {
+  return `${accessor}\u0000${name}`;
 }
 
 function push(map: Map<string, string[]>, key: string, value: string): void {

@@ -1,19 +1,24 @@
 // src/core/identity — group writes inside one storage transaction. Memberships are checked
 // against the transaction's own view of every group, so a nesting cycle is rejected even
 // when two writers race (the transaction is serializable). Member entities and groups must
-// exist when they are added.
+// exist when they are added. External groups (Vault's type "external") take no members by
+// hand: their member entities come from logins matching their alias (group-alias-writes.ts)
+// and they contain no groups, though an internal group may contain them. A group's type is
+// fixed at creation.
 import { randomUUID } from 'node:crypto';
 import { ArcaError } from '../../lib/errors.js';
 import type { StorageViewTransaction } from '../../storage/storage-view.js';
 import { GroupGraph } from './group-graph.js';
 import { identityKeys } from './identity-records.js';
-import type { GrantRecord, GroupRecord, IdRef } from './identity-records.js';
+import type { GrantRecord, GroupRecord, GroupType, IdRef } from './identity-records.js';
 
 type Tx = StorageViewTransaction;
 
 export interface GroupInput {
   readonly id?: string;
   readonly name?: string;
+  /** Only on creation (or unchanged); default "internal". */
+  readonly type?: GroupType;
   readonly policies?: readonly string[];
   readonly memberEntityIds?: readonly string[];
   readonly memberGroupIds?: readonly string[];
@@ -24,7 +29,7 @@ function bad(message: string): ArcaError {
   return new ArcaError('invalid_request', message);
 }
 
-async function allGroups(tx: Tx): Promise<GroupRecord[]> {
+export async function allGroups(tx: Tx): Promise<GroupRecord[]> {
   const out: GroupRecord[] = [];
   for (const key of await tx.scan(identityKeys.groupPrefix)) {
     const g = await tx.getJson<GroupRecord>(key);
@@ -61,6 +66,10 @@ async function checkMembers(tx: Tx, id: string, entityIds: readonly string[], gr
 /** Creates, or updates the group named by `id` or else by `name`; unset fields are kept. */
 export async function upsertGroup(tx: Tx, input: GroupInput, now: number): Promise<{ group: GroupRecord; created: boolean }> {
   const existing = await findExisting(tx, input);
+  if (existing && input.type !== undefined && input.type !== existing.type) throw bad('group type cannot be changed');
+  const type = input.type ?? existing?.type ?? 'internal';
+  if (type === 'external' && input.memberEntityIds !== undefined) throw bad("member entities can't be set manually for external groups");
+  if (type === 'external' && input.memberGroupIds !== undefined) throw bad("member groups can't be set for external groups");
   const id = existing?.id ?? randomUUID();
   const name = input.name ?? existing?.name ?? `group_${id.slice(0, 8)}`;
   const memberEntityIds = input.memberEntityIds ?? existing?.memberEntityIds ?? [];
@@ -73,23 +82,28 @@ export async function upsertGroup(tx: Tx, input: GroupInput, now: number): Promi
     await tx.putJson(identityKeys.groupName(name), { id });
   }
   const group: GroupRecord = {
-    id, name, type: 'internal',
+    id, name, type,
     policies: input.policies ?? existing?.policies ?? [],
     memberEntityIds, memberGroupIds,
     metadata: input.metadata ?? existing?.metadata ?? {},
     created: existing?.created ?? now, updated: now,
     modifyIndex: (existing?.modifyIndex ?? 0) + 1,
+    ...(existing?.alias ? { alias: existing.alias } : {}),
   };
   await tx.putJson(identityKeys.group(id), group);
   return { group, created: !existing };
 }
 
-/** Deletes a group, drops it from every parent's member list, and drops grants made to it. */
+/** Deletes a group with its alias, drops it from every parent's member list, and drops grants made to it. */
 export async function deleteGroup(tx: Tx, id: string, now: number): Promise<GroupRecord | undefined> {
   const group = await tx.getJson<GroupRecord>(identityKeys.group(id));
   if (!group) return undefined;
   await tx.delete(identityKeys.group(id));
   await tx.delete(identityKeys.groupName(group.name));
+  if (group.alias) {
+    await tx.delete(identityKeys.groupAlias(group.alias.id));
+    await tx.delete(identityKeys.groupAliasKey(group.alias.mountAccessor, group.alias.name));
+  }
   for (const parent of await allGroups(tx)) {
     if (!parent.memberGroupIds.includes(id)) continue;
     const next: GroupRecord = {

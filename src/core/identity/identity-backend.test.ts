@@ -103,7 +103,7 @@ test('entity-alias: create, read, list, conflicts, update, delete; entity read s
   assert.equal(await w.call('read', `entity-alias/id/${aliasId}`), undefined);
 });
 
-test('group: nested membership shows in entity reads; cycles are 400; external refused', async () => {
+test('group: nested membership shows in entity reads; cycles are 400', async () => {
   const w = world();
   const { entityId } = await w.store.resolveLogin({ mountAccessor: 'acc', mountType: 'userpass', aliasName: 'alice' });
   const inner = await w.data('update', 'group', { name: 'inner', policies: ['p1'], member_entity_ids: [entityId] });
@@ -120,7 +120,6 @@ test('group: nested membership shows in entity reads; cycles are 400; external r
   const cycle = await w.fail('update', `group/id/${inner['id'] as string}`, { member_group_ids: [outer['id']] });
   assert.equal(cycle.status, 400);
   assert.match(cycle.message, /cyclic/);
-  assert.equal((await w.fail('update', 'group', { name: 'ext', type: 'external' })).status, 400);
   assert.deepEqual((await w.data('list', 'group/name'))['keys'], ['inner', 'outer']);
   const ids = await w.data('list', 'group/id');
   assert.equal((ids['key_info'] as Record<string, { num_parent_groups: number }>)[inner['id'] as string]?.num_parent_groups, 1);
@@ -166,4 +165,81 @@ test('access/grant: create with ttl or until, visible on the entity, expires wit
   ]) {
     assert.equal((await w.fail('update', 'access/grant', body)).status, 400, JSON.stringify(body));
   }
+});
+
+test('group-alias: external groups take no members by hand; alias create, read, list, update, delete', async () => {
+  const w = world();
+  const ext = await w.data('update', 'group', { name: 'admins', type: 'external', policies: ['admin'] });
+  const extId = ext['id'] as string;
+  assert.equal((await w.data('read', `group/id/${extId}`))['type'], 'external');
+  assert.match((await w.fail('update', 'group', { name: 'bad', type: 'external', member_entity_ids: [] })).message, /can't be set manually for external groups/);
+  assert.match((await w.fail('update', `group/id/${extId}`, { member_group_ids: [] })).message, /member groups can't be set for external groups/);
+  assert.match((await w.fail('update', `group/id/${extId}`, { type: 'internal' })).message, /group type cannot be changed/);
+  const internal = await w.data('update', 'group', { name: 'staff' });
+  // Only an external group takes an alias; name and mount_accessor are required.
+  assert.match((await w.fail('update', 'group-alias', { name: 'x', mount_accessor: 'acc', canonical_id: internal['id'] })).message, /internal group/);
+  assert.match((await w.fail('update', 'group-alias', { mount_accessor: 'acc', canonical_id: extId })).message, /missing alias name/);
+  assert.match((await w.fail('update', 'group-alias', { name: 'admins', canonical_id: extId })).message, /missing mount_accessor/);
+  assert.match((await w.fail('update', 'group-alias', { name: 'a', mount_accessor: 'acc', canonical_id: 'nope' })).message, /canonical_id/);
+
+  const created = await w.data('update', 'group-alias', { name: 'admins', mount_accessor: 'auth_oidc_1', canonical_id: extId });
+  const aliasId = created['id'] as string;
+  assert.equal(created['canonical_id'], extId);
+  const read = await w.data('read', `group-alias/id/${aliasId}`);
+  assert.equal(read['name'], 'admins');
+  assert.equal(read['mount_accessor'], 'auth_oidc_1');
+  assert.equal(((await w.data('read', `group/id/${extId}`))['alias'] as { id: string }).id, aliasId);
+  // One alias per group; one alias per (mount, name).
+  assert.match((await w.fail('update', 'group-alias', { name: 'other', mount_accessor: 'auth_oidc_1', canonical_id: extId })).message, /already has an alias/);
+  assert.match((await w.fail('update', 'group-alias', { name: 'admins', mount_accessor: 'auth_oidc_1' })).message, /already in use/);
+  // Without canonical_id a new external group is made for the alias (Vault).
+  const lone = await w.data('update', 'group-alias', { name: 'devs', mount_accessor: 'auth_oidc_1' });
+  const loneGroup = await w.data('read', `group/id/${lone['canonical_id'] as string}`);
+  assert.equal(loneGroup['type'], 'external');
+  const list = await w.data('list', 'group-alias/id');
+  assert.deepEqual((list['keys'] as string[]).sort(), [aliasId, lone['id'] as string].sort());
+  assert.equal((list['key_info'] as Record<string, { name: string }>)[aliasId]?.name, 'admins');
+  // Update by id (204), by POST group-alias with id, unknown id.
+  assert.equal(await w.call('update', `group-alias/id/${aliasId}`, { name: 'admins-2' }), undefined);
+  assert.equal((await w.data('read', `group-alias/id/${aliasId}`))['name'], 'admins-2');
+  assert.equal(await w.call('update', 'group-alias', { id: aliasId, name: 'admins' }), undefined);
+  assert.equal((await w.fail('update', 'group-alias/id/missing', { name: 'x' })).status, 404);
+  assert.equal((await w.fail('update', 'group-alias', { id: 'missing', name: 'x' })).status, 400);
+  // Deleting the alias keeps the group; deleting a group deletes its alias.
+  assert.equal(await w.call('delete', `group-alias/id/${aliasId}`), undefined);
+  assert.equal(await w.call('read', `group-alias/id/${aliasId}`), undefined);
+  assert.deepEqual((await w.data('read', `group/id/${extId}`))['alias'], {});
+  await w.call('delete', `group/id/${lone['canonical_id'] as string}`);
+  assert.equal(await w.call('read', `group-alias/id/${lone['id'] as string}`), undefined);
+  assert.equal(await w.call('list', 'group-alias/id'), undefined);
+  // The name is free again.
+  assert.ok((await w.data('update', 'group-alias', { name: 'devs', mount_accessor: 'auth_oidc_1', canonical_id: extId }))['id']);
+});
+
+test('entity/merge: aliases and groups move, the from-entity is gone, conflicts need conflicting_alias_ids_to_keep', async () => {
+  const w = world();
+  const alice = (await w.store.resolveLogin({ mountAccessor: 'acc_up', mountType: 'userpass', aliasName: 'alice' })).entityId;
+  const aliceGh = (await w.store.resolveLogin({ mountAccessor: 'acc_gh', mountType: 'github', aliasName: 'alice-gh' })).entityId;
+  const team = await w.data('update', 'group', { name: 'team', member_entity_ids: [aliceGh] });
+  assert.match((await w.fail('update', 'entity/merge', { from_entity_ids: [aliceGh] })).message, /missing entity id to merge to/);
+  assert.match((await w.fail('update', 'entity/merge', { to_entity_id: alice })).message, /missing entity ids to merge from/);
+  assert.match((await w.fail('update', 'entity/merge', { to_entity_id: alice, from_entity_ids: [alice] })).message, /should not be present/);
+  assert.match((await w.fail('update', 'entity/merge', { to_entity_id: 'nope', from_entity_ids: [aliceGh] })).message, /merge to is invalid/);
+  assert.equal(await w.call('update', 'entity/merge', { to_entity_id: alice, from_entity_ids: `${aliceGh},${aliceGh}`, force: true }), undefined);
+  const merged = await w.data('read', `entity/id/${alice}`);
+  assert.deepEqual((merged['aliases'] as { name: string }[]).map((a) => a.name).sort(), ['alice', 'alice-gh']);
+  assert.deepEqual(merged['merged_entity_ids'], [aliceGh]);
+  assert.deepEqual(merged['direct_group_ids'], [team['id']]);
+  assert.equal(await w.call('read', `entity/id/${aliceGh}`), undefined, 'a merged id reads as 404, as in Vault');
+
+  // A second entity with an alias on acc_up conflicts with alice's.
+  const other = (await w.store.resolveLogin({ mountAccessor: 'acc_up', mountType: 'userpass', aliasName: 'alice2' })).entityId;
+  const clash = await w.fail('update', 'entity/merge', { to_entity_id: alice, from_entity_ids: [other] });
+  assert.equal(clash.status, 400);
+  assert.match(clash.message, /same mount accessor/);
+  const otherAlias = (await w.store.readEntity(other))?.aliases[0]?.id ?? '';
+  assert.equal(await w.call('update', 'entity/merge', { to_entity_id: alice, from_entity_ids: [other], conflicting_alias_ids_to_keep: [otherAlias] }), undefined);
+  const after = await w.store.readEntity(alice);
+  assert.deepEqual(after?.aliases.map((a) => a.name).sort(), ['alice-gh', 'alice2']);
+  assert.deepEqual(after?.aliases.find((a) => a.name === 'alice2')?.mergedFromCanonicalIds, [other]);
 });

@@ -10,6 +10,8 @@ const MAX_METADATA_KEYS = 64;
 const MAX_METADATA_KEY = 128;
 const MAX_METADATA_VALUE = 512;
 const MAX_MEMBERS = 10_000;
+/** Group names one login may report (Azure AD, for one, stops listing groups at 200). */
+export const MAX_LOGIN_GROUPS = 1024;
 
 function bad(message: string): ArcaError {
   return new ArcaError('invalid_request', message);
@@ -49,6 +51,22 @@ export const identityInput = {
       if (k === '' || k.length > MAX_METADATA_KEY) throw bad(`metadata keys must be 1 to ${MAX_METADATA_KEY} characters`);
       if (v.length > MAX_METADATA_VALUE) throw bad(`metadata value of key ${JSON.stringify(k)} must be at most ${MAX_METADATA_VALUE} characters`);
       out[k] = v;
+    }
+    return out;
+  },
+
+  /**
+   * The group names a login reported, as a set matched exactly against group alias names.
+   * A name no alias could have (empty, too long, control characters) is skipped, not refused:
+   * the identity provider's other groups are none of Arca's business.
+   */
+  groupNames(values: readonly string[]): Set<string> {
+    if (values.length > MAX_LOGIN_GROUPS) throw bad(`the login reported ${values.length} groups; at most ${MAX_LOGIN_GROUPS} are supported`);
+    const out = new Set<string>();
+    for (const name of values) {
+      if (name === '' || name.length > MAX_NAME || name.trim() !== name) continue;
+      if ([...name].some((c) => c.charCodeAt(0) < 0x20)) continue;
+      out.add(name);
     }
     return out;
   },

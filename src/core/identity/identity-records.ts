@@ -5,8 +5,11 @@
 //   entity-name/<b64(name)>             { id }            unique entity names
 //   alias/<aliasId>                     { entityId }      alias id → owning entity
 //   alias-key/<b64(accessor)>/<b64(name)> { aliasId, entityId }  login lookup: one get
-//   group/<id>                          GroupRecord
+//   group/<id>                          GroupRecord (an external group's alias lives inside it)
 //   group-name/<b64(name)>              { id }            unique group names
+//   group-alias/<aliasId>               { groupId }       group alias id → owning group
+//   group-alias-key/<b64(accessor)>/<b64(name)> { aliasId, groupId }  unique (mount, name)
+//   merged/<fromEntityId>               { id }            a merged entity id → the entity it became
 //   grant/<id>                          GrantRecord
 // User-chosen names are base64url-encoded in keys so no name can form a '..' segment or a
 // '/' boundary. Times are epoch milliseconds.
@@ -24,6 +27,8 @@ export interface AliasRecord {
   readonly customMetadata: Readonly<Record<string, string>>;
   readonly created: number;
   readonly updated: number;
+  /** Entities this alias belonged to before merges (Vault's merged_from_canonical_ids). */
+  readonly mergedFromCanonicalIds?: readonly string[];
 }
 
 export interface EntityRecord {
@@ -35,13 +40,33 @@ export interface EntityRecord {
   readonly aliases: readonly AliasRecord[];
   readonly created: number;
   readonly updated: number;
+  /** Entities merged into this one; tokens of theirs resolve to it (Vault's merged_entity_ids). */
+  readonly mergedEntityIds?: readonly string[];
+}
+
+export type GroupType = 'internal' | 'external';
+
+/**
+ * Binds an external group to a group name on one auth mount (an OIDC group, an LDAP
+ * group): a login through that mount reporting the name makes the entity a member.
+ */
+export interface GroupAliasRecord {
+  readonly id: string;
+  readonly canonicalId: string;
+  readonly mountAccessor: string;
+  readonly mountType: string;
+  readonly mountPath: string;
+  readonly name: string;
+  readonly created: number;
+  readonly updated: number;
 }
 
 export interface GroupRecord {
   readonly id: string;
   readonly name: string;
-  readonly type: 'internal';
+  readonly type: GroupType;
   readonly policies: readonly string[];
+  /** Internal groups: set by operators. External groups: maintained by logins only. */
   readonly memberEntityIds: readonly string[];
   readonly memberGroupIds: readonly string[];
   readonly metadata: Readonly<Record<string, string>>;
@@ -49,6 +74,8 @@ export interface GroupRecord {
   readonly updated: number;
   /** Bumped on every write (Vault's modify_index). */
   readonly modifyIndex: number;
+  /** External groups only: at most one alias. */
+  readonly alias?: GroupAliasRecord;
 }
 
 export type GrantTarget = 'entity' | 'group';
@@ -74,6 +101,11 @@ export interface AliasRef {
   readonly entityId: string;
 }
 
+export interface GroupAliasRef {
+  readonly aliasId: string;
+  readonly groupId: string;
+}
+
 /** The root-storage prefix every identity key lives under. */
 export const IDENTITY_PREFIX = 'sys/identity/';
 
@@ -89,6 +121,10 @@ export const identityKeys = {
   group: (id: string): string => `group/${b64(id)}`,
   groupPrefix: 'group/',
   groupName: (name: string): string => `group-name/${b64(name)}`,
+  groupAlias: (id: string): string => `group-alias/${b64(id)}`,
+  groupAliasPrefix: 'group-alias/',
+  groupAliasKey: (accessor: string, name: string): string => `group-alias-key/${b64(accessor)}/${b64(name)}`,
+  merged: (id: string): string => `merged/${b64(id)}`,
   grant: (id: string): string => `grant/${b64(id)}`,
   grantPrefix: 'grant/',
 };

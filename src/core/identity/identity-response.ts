@@ -4,7 +4,7 @@
 import { isGrantActive } from './access-grant.js';
 import type { EntityGroups } from './group-graph.js';
 import { rfc3339 } from './identity-records.js';
-import type { AliasRecord, EntityRecord, GrantRecord, GroupRecord } from './identity-records.js';
+import type { AliasRecord, EntityRecord, GrantRecord, GroupAliasRecord, GroupRecord } from './identity-records.js';
 
 export function aliasData(alias: AliasRecord): Record<string, unknown> {
   return {
@@ -19,6 +19,22 @@ export function aliasData(alias: AliasRecord): Record<string, unknown> {
     creation_time: rfc3339(alias.created),
     last_update_time: rfc3339(alias.updated),
     local: false,
+    merged_from_canonical_ids: alias.mergedFromCanonicalIds ?? null,
+    namespace_id: 'root',
+  };
+}
+
+export function groupAliasData(alias: GroupAliasRecord): Record<string, unknown> {
+  return {
+    id: alias.id,
+    canonical_id: alias.canonicalId,
+    mount_accessor: alias.mountAccessor,
+    mount_type: alias.mountType,
+    mount_path: alias.mountPath,
+    name: alias.name,
+    metadata: {},
+    creation_time: rfc3339(alias.created),
+    last_update_time: rfc3339(alias.updated),
     merged_from_canonical_ids: null,
     namespace_id: 'root',
   };
@@ -51,7 +67,7 @@ export function entityData(entity: EntityRecord, groups: EntityGroups, grants: r
     group_ids: [...groups.direct, ...groups.inherited],
     creation_time: rfc3339(entity.created),
     last_update_time: rfc3339(entity.updated),
-    merged_entity_ids: null,
+    merged_entity_ids: entity.mergedEntityIds && entity.mergedEntityIds.length > 0 ? entity.mergedEntityIds : null,
     namespace_id: 'root',
     temporary_grants: grants.map((g) => grantData(g, now)),
   };
@@ -70,7 +86,7 @@ export function groupData(group: GroupRecord, parents: readonly string[], grants
     creation_time: rfc3339(group.created),
     last_update_time: rfc3339(group.updated),
     modify_index: group.modifyIndex,
-    alias: {},
+    alias: group.alias ? groupAliasData(group.alias) : {},
     namespace_id: 'root',
     temporary_grants: grants.map((g) => grantData(g, now)),
   };

@@ -1,8 +1,11 @@
 // src/core/identity — IdentityStore: entities, aliases, groups and temporary access grants
 // over the root Storage (keys under sys/identity/, see identity-records.ts), plus the two
 // calls the request pipeline makes:
-//   resolveLogin — the entity behind an auth method's account, created on first login;
-//   effective    — the policies an entity gets from itself, its groups and active grants.
+//   resolveLogin — the entity behind an auth method's account, created on first login, and
+//                  its external group memberships on that mount refreshed from the groups
+//                  the login reported;
+//   effective    — the policies an entity gets from itself, its groups and active grants
+//                  (an entity merged into another resolves to that one).
 // Caching: `effective` runs on every request, so entities are cached per id and the group
 // graph and grant list are cached whole; every write through this store drops the caches
 // after it commits. Another node's writes are not seen until `invalidate()` is called: a
@@ -17,13 +20,17 @@ import { isGrantActive, newGrant } from './access-grant.js';
 import type { GrantInput } from './access-grant.js';
 import { createLoginAlias, deleteAlias, deleteEntity, getEntity, putAlias, refreshLoginAlias, upsertEntity } from './entity-writes.js';
 import type { AliasInput, EntityInput, MountLookup } from './entity-writes.js';
+import { mergeEntities, mergeInput } from './entity-merge.js';
+import type { MergeInput } from './entity-merge.js';
+import { applyLoginMemberships, deleteGroupAlias, findGroupAlias, putGroupAlias } from './group-alias-writes.js';
+import type { GroupAliasInput } from './group-alias-writes.js';
 import { GroupGraph } from './group-graph.js';
 import type { EntityGroups } from './group-graph.js';
 import { deleteGroup, upsertGroup } from './group-writes.js';
 import type { GroupInput } from './group-writes.js';
 import { identityInput, sameStringMap } from './identity-input.js';
 import { IDENTITY_PREFIX, identityKeys } from './identity-records.js';
-import type { AliasRecord, AliasRef, EntityRecord, GrantRecord, GrantTarget, GroupRecord, IdRef } from './identity-records.js';
+import type { AliasRecord, AliasRef, EntityRecord, GrantRecord, GrantTarget, GroupAliasRecord, GroupRecord, IdRef } from './identity-records.js';
 
 export interface GrantEvent {
   readonly kind: 'granted' | 'used' | 'expired' | 'revoked';
@@ -46,6 +53,8 @@ export interface LoginIdentity {
   readonly mountType: string;
   readonly aliasName: string;
   readonly aliasMetadata?: Readonly<Record<string, string>>;
+  /** The account's group names on this mount; absent = the method reports no groups. */
+  readonly groupAliases?: readonly string[];
 }
 
 export interface EffectiveIdentity {
@@ -68,6 +77,8 @@ export class IdentityStore {
   private readonly options: IdentityStoreOptions;
   private generation = 0;
   private readonly entities = new Map<string, EntityRecord | null>();
+  /** Ids of deleted entities → the entity they were merged into (null: none). */
+  private readonly mergedInto = new Map<string, string | null>();
   private graph: Promise<GroupGraph> | undefined;
   private grants: Promise<GrantRecord[]> | undefined;
   /** Per node: a grant is reported 'used' and 'expired' once each. */
@@ -84,6 +95,7 @@ export class IdentityStore {
   invalidate(): void {
     this.generation += 1;
     this.entities.clear();
+    this.mergedInto.clear();
     this.graph = undefined;
     this.grants = undefined;
   }
@@ -104,6 +116,13 @@ export class IdentityStore {
   async resolveLogin(login: LoginIdentity): Promise<{ entityId: string }> {
     const aliasName = identityInput.name(login.aliasName, 'alias');
     const metadata = identityInput.metadata(login.aliasMetadata ?? {});
+    const groupNames = login.groupAliases === undefined ? undefined : identityInput.groupNames(login.groupAliases);
+    const entityId = await this.loginEntity(login, aliasName, metadata);
+    if (groupNames !== undefined) await this.refreshExternalGroups(entityId, login.mountAccessor, groupNames);
+    return { entityId };
+  }
+
+  private async loginEntity(login: LoginIdentity, aliasName: string, metadata: Record<string, string>): Promise<string> {
     const ref = await this.view.getJson<AliasRef>(identityKeys.aliasKey(login.mountAccessor, aliasName));
     if (ref) {
       const entity = await this.entity(ref.entityId);
@@ -111,23 +130,36 @@ export class IdentityStore {
       if (login.aliasMetadata !== undefined && alias && !sameStringMap(alias.metadata, metadata)) {
         await this.write((tx, now) => refreshLoginAlias(tx, ref, metadata, now));
       }
-      return { entityId: ref.entityId };
+      return ref.entityId;
     }
     const mountPath = this.options.lookupMount?.(login.mountAccessor)?.path ?? '';
-    const entityId = await this.write((tx, now) =>
+    return this.write((tx, now) =>
       createLoginAlias(tx, { mountAccessor: login.mountAccessor, mountType: login.mountType, mountPath, aliasName, aliasMetadata: metadata }, now),
     );
-    return { entityId };
   }
 
   /**
-   * The identity-derived policies of an entity at `now`. A disabled entity is refused; an
-   * entity that no longer exists contributes nothing.
+   * Vault's refreshExternalGroupMembershipsByEntityID: the entity joins the external groups
+   * aliased on this mount under a reported name and leaves this mount's others. Planned on
+   * the cached graph and written only when something changes (most logins change nothing);
+   * the write re-checks every planned group inside its transaction.
    */
-  async effective(entityId: string, now: number = this.clock.now()): Promise<EffectiveIdentity> {
-    const entity = entityId === '' ? undefined : await this.entity(entityId);
+  private async refreshExternalGroups(entityId: string, mountAccessor: string, names: ReadonlySet<string>): Promise<void> {
+    const groupIds = (await this.loadGraph()).loginChanges(entityId, mountAccessor, names);
+    if (groupIds.length === 0) return;
+    await this.write((tx, now) => applyLoginMemberships(tx, { entityId, mountAccessor, names, groupIds }, now));
+  }
+
+  /**
+   * The identity-derived policies of a token's entity at `now`. A disabled entity is
+   * refused; a merged one answers as the entity it was merged into; an entity that no
+   * longer exists contributes nothing.
+   */
+  async effective(tokenEntityId: string, now: number = this.clock.now()): Promise<EffectiveIdentity> {
+    const entity = tokenEntityId === '' ? undefined : await this.liveEntity(tokenEntityId);
     if (!entity) return { policies: [], identityPolicies: [], grants: [], groups: [] };
     if (entity.disabled) throw new ArcaError('permission_denied', 'permission denied');
+    const entityId = entity.id;
     const graph = await this.loadGraph();
     const { direct, inherited } = graph.groupsOf(entityId);
     const groups: GroupRecord[] = [];
@@ -174,6 +206,22 @@ export class IdentityStore {
       this.entities.set(id, record ?? null);
     }
     return record;
+  }
+
+  /** The entity `id`, or the one it was merged into (Vault's merged-entity lookup for tokens). */
+  private async liveEntity(id: string): Promise<EntityRecord | undefined> {
+    const entity = await this.entity(id);
+    if (entity) return entity;
+    let target = this.mergedInto.get(id);
+    if (target === undefined) {
+      const generation = this.generation;
+      target = (await this.view.getJson<IdRef>(identityKeys.merged(id)))?.id ?? null;
+      if (generation === this.generation) {
+        if (this.mergedInto.size >= MAX_CACHED_ENTITIES) this.mergedInto.clear();
+        this.mergedInto.set(id, target);
+      }
+    }
+    return target === null ? undefined : this.entity(target);
   }
 
   private loadGraph(): Promise<GroupGraph> {
@@ -234,6 +282,12 @@ export class IdentityStore {
     return this.write((tx, now) => deleteEntity(tx, id, now));
   }
 
+  /** identity/entity/merge; answers the to-entity after the merge. */
+  async mergeEntities(input: MergeInput): Promise<EntityRecord> {
+    const clean = mergeInput(input);
+    return this.write((tx, now) => mergeEntities(tx, clean, now));
+  }
+
   async readAlias(id: string): Promise<AliasRecord | undefined> {
     const ref = await this.view.getJson<{ entityId: string }>(identityKeys.alias(id));
     if (!ref) return undefined;
@@ -291,6 +345,29 @@ export class IdentityStore {
 
   removeGroup(id: string): Promise<GroupRecord | undefined> {
     return this.write((tx, now) => deleteGroup(tx, id, now));
+  }
+
+  // ---- group aliases ------------------------------------------------------------------
+
+  async readGroupAlias(id: string): Promise<GroupAliasRecord | undefined> {
+    return (await findGroupAlias(this.view, id))?.alias;
+  }
+
+  async listGroupAliases(): Promise<GroupAliasRecord[]> {
+    return (await this.listGroups()).flatMap((g) => (g.alias ? [g.alias] : []));
+  }
+
+  async writeGroupAlias(input: GroupAliasInput): Promise<{ alias: GroupAliasRecord; created: boolean }> {
+    const clean: GroupAliasInput = {
+      ...input,
+      ...(input.name === undefined ? {} : { name: identityInput.name(input.name, 'group alias') }),
+      ...(input.mountAccessor === undefined ? {} : { mountAccessor: identityInput.name(input.mountAccessor, 'mount accessor') }),
+    };
+    return this.write((tx, now) => putGroupAlias(tx, clean, now, this.options.lookupMount));
+  }
+
+  removeGroupAlias(id: string): Promise<GroupAliasRecord | undefined> {
+    return this.write((tx, now) => deleteGroupAlias(tx, id, now));
   }
 
   // ---- temporary access grants --------------------------------------------------------

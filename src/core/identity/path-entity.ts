@@ -1,6 +1,8 @@
 // src/core/identity — Vault's identity/entity endpoints: POST entity (create, or update by
 // id or name), entity/id/:id and entity/name/:name (read, update, delete), LIST entity/id
-// and entity/name. Creation answers {id, name}; an update answers 204 as Vault does.
+// and entity/name, POST entity/merge (204, see entity-merge.ts). Creation answers
+// {id, name}; an update answers 204 as Vault does. Reading a merged entity's id is a 404
+// (as in Vault); only its tokens follow it to the entity it was merged into.
 import { ArcaError } from '../../lib/errors.js';
 import { field } from '../../framework/field.js';
 import type { LogicalResponse } from '../../framework/logical.js';
@@ -107,6 +109,26 @@ export function entityPaths(store: IdentityStore): AnyPathSpec[] {
       },
       existenceCheck: async ({ fields }) => (await store.entityByName(fields.name)) !== undefined,
       summary: 'Read, create or update, or delete an entity by name',
+    }),
+    definePath({
+      pattern: 'entity/merge/?',
+      fields: {
+        from_entity_ids: field.strings().default([], 'entities to merge into to_entity_id; deleted by the merge'),
+        to_entity_id: field.string().default('', 'the entity that remains'),
+        conflicting_alias_ids_to_keep: field.strings().default([], 'for aliases of both sides on one mount: the alias to keep (one from-entity only)'),
+        // Vault: lets MFA secrets of the from-entities lose to the to-entity's. Arca's merge
+        // carries no TOTP enrolment over, so there is nothing to force; accepted for clients.
+        force: field.bool().default(false, 'accepted for Vault compatibility; TOTP enrolments are not merged'),
+      },
+      operations: {
+        update: async ({ fields }) => {
+          await store.mergeEntities({
+            toEntityId: fields.to_entity_id, fromEntityIds: fields.from_entity_ids, conflictingAliasIdsToKeep: fields.conflicting_alias_ids_to_keep,
+          });
+          return undefined;
+        },
+      },
+      summary: 'Merge entities into one',
     }),
     definePath({
       pattern: 'entity/name/?',

@@ -1,7 +1,7 @@
-// src/core/identity — Vault's identity/group endpoints for internal groups: POST group
-// (create, or update by id or name), group/id/:id and group/name/:name (read, update,
-// delete), LIST group/id and group/name. External groups (filled by auth methods from
-// their own group claims) are not supported yet and are refused with a 400.
+// src/core/identity — Vault's identity/group endpoints: POST group (create, or update by id
+// or name), group/id/:id and group/name/:name (read, update, delete), LIST group/id and
+// group/name. `type` is "internal" (members set here) or "external" (members come from
+// logins matching the group's alias, see path-group-alias.ts); it cannot change later.
 import { ArcaError } from '../../lib/errors.js';
 import { field } from '../../framework/field.js';
 import type { LogicalResponse } from '../../framework/logical.js';
@@ -14,7 +14,7 @@ import type { IdentityStore } from './identity-store.js';
 
 const groupFields = {
   name: field.string().optional('name of the group'),
-  type: field.enum(['internal', 'external'] as const).optional('group type; only "internal" is supported'),
+  type: field.enum(['internal', 'external'] as const).optional('"internal" (default) or "external" (members from logins, through a group alias)'),
   policies: field.strings().optional('policies every member gets'),
   member_entity_ids: field.strings().optional('entity ids that are members'),
   member_group_ids: field.strings().optional('group ids that are members (nested groups)'),
@@ -31,10 +31,10 @@ interface GroupFieldValues {
 }
 
 function input(fields: GroupFieldValues, id: string | undefined): GroupInput {
-  if (fields.type === 'external') throw new ArcaError('invalid_request', 'external groups are not supported');
   return {
     ...(id === undefined ? {} : { id }),
     ...(fields.name === undefined ? {} : { name: fields.name }),
+    ...(fields.type === undefined ? {} : { type: fields.type }),
     ...(fields.policies === undefined ? {} : { policies: fields.policies }),
     ...(fields.member_entity_ids === undefined ? {} : { memberEntityIds: fields.member_entity_ids }),
     ...(fields.member_group_ids === undefined ? {} : { memberGroupIds: fields.member_group_ids }),
