@@ -11,8 +11,13 @@
 //   between (`invalidate`) voids the ticket, so a read that raced a write never installs
 //   the value it read before the write landed.
 // - Absent keys are cached too (as absent), under the same rule.
+// - An entry may also keep its parsed value (`lookupParsed`, for storage's readShared): one
+//   per parse function (by identity), deeply frozen, shared by every caller; counted as
+//   taking as many bytes again as the entry.
 // - Bounded by entry count and total bytes; entries larger than `maxEntryBytes` are never
 //   kept. `clear` (on seal) zeroes every cached value before dropping it.
+
+import { deepFreeze } from '../lib/deep-freeze.js';
 
 export interface BarrierReadCacheOptions {
   /** Most entries kept (Vault's `cache_size`). */
@@ -29,11 +34,19 @@ export const DEFAULT_READ_CACHE: BarrierReadCacheOptions = {
   maxEntryBytes: 1024 * 1024,
 };
 
-/** The cached form of "no entry at this key". */
-const ABSENT = null;
+type Parse = (bytes: Uint8Array) => unknown;
+
+interface Entry {
+  /** null: no entry at this key. */
+  readonly bytes: Uint8Array | null;
+  parse?: Parse;
+  parsed?: unknown;
+  /** Bytes this entry counts against the bound. */
+  size: number;
+}
 
 export class BarrierReadCache {
-  private readonly entries = new Map<string, Uint8Array | typeof ABSENT>();
+  private readonly entries = new Map<string, Entry>();
   /** Key → the ticket of the read allowed to fill it. */
   private readonly pending = new Map<string, number>();
   private nextTicket = 1;
@@ -51,12 +64,29 @@ export class BarrierReadCache {
 
   /** A hit: `{ value }` (a copy, or undefined for a cached absence); a miss: undefined. */
   lookup(key: string): { value: Uint8Array | undefined } | undefined {
-    const cached = this.entries.get(key);
+    const cached = this.touch(key);
     if (cached === undefined) return undefined;
-    // Re-inserting moves the entry to the young end of the Map's order (LRU).
-    this.entries.delete(key);
-    this.entries.set(key, cached);
-    return { value: cached === ABSENT ? undefined : new Uint8Array(cached) };
+    return { value: cached.bytes === null ? undefined : new Uint8Array(cached.bytes) };
+  }
+
+  /**
+   * A hit: `{ value }`, the entry parsed with `parse` (parsed once, then shared, frozen),
+   * or undefined for a cached absence; a miss: undefined. Throws what `parse` throws.
+   */
+  lookupParsed(key: string, parse: Parse): { value: unknown } | undefined {
+    const cached = this.touch(key);
+    if (cached === undefined) return undefined;
+    if (cached.bytes === null) return { value: undefined };
+    if (cached.parse !== parse) {
+      const parsed = deepFreeze(parse(cached.bytes));
+      if (cached.parse === undefined) {
+        cached.size += cached.bytes.length;
+        this.bytes += cached.bytes.length;
+      }
+      cached.parse = parse;
+      cached.parsed = parsed;
+    }
+    return { value: cached.parsed };
   }
 
   /** Takes a ticket for a storage read of `key` about to start. */
@@ -79,7 +109,7 @@ export class BarrierReadCache {
       if (oldest.done === true) break;
       this.remove(oldest.value);
     }
-    this.entries.set(key, value === undefined ? ABSENT : new Uint8Array(value));
+    this.entries.set(key, { bytes: value === undefined ? null : new Uint8Array(value), size });
     this.bytes += size;
   }
 
@@ -96,19 +126,26 @@ export class BarrierReadCache {
 
   /** Forgets everything, zeroing the cached plaintext. */
   clear(): void {
-    for (const value of this.entries.values()) value?.fill(0);
+    for (const entry of this.entries.values()) entry.bytes?.fill(0);
     this.entries.clear();
     this.pending.clear();
     this.bytes = 0;
+  }
+
+  /** The entry, moved to the young end of the Map's order (LRU). */
+  private touch(key: string): Entry | undefined {
+    const cached = this.entries.get(key);
+    if (cached === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, cached);
+    return cached;
   }
 
   private remove(key: string): void {
     const old = this.entries.get(key);
     if (old === undefined) return;
     this.entries.delete(key);
-    if (old !== ABSENT) {
-      this.bytes -= old.length;
-      old.fill(0);
-    }
+    this.bytes -= old.size;
+    old.bytes?.fill(0);
   }
 }

@@ -2,7 +2,7 @@
 // one of its transactions). Values are sealed with the keyring's active term and opened
 // with whichever term they name; the storage path is bound into each ciphertext (see
 // barrier-cipher.ts). Keys reserved for the barrier and seal are refused and hidden.
-import type { ScanOptions, StorageWriter } from '../storage/storage.js';
+import type { Parse, ScanOptions, SharedReader, StorageWriter } from '../storage/storage.js';
 import { ArcaError } from '../lib/errors.js';
 import { BarrierCipher } from './barrier-cipher.js';
 import type { KeyTerm } from './keyring.js';
@@ -38,7 +38,7 @@ function refuseReserved(key: string): void {
   }
 }
 
-export class BarrierView implements StorageWriter {
+export class BarrierView implements StorageWriter, SharedReader {
   private readonly store: StorageWriter;
   private readonly keys: BarrierKeys;
   private readonly caching: ViewCaching;
@@ -65,6 +65,28 @@ export class BarrierView implements StorageWriter {
       cache.abandon(key, ticket);
       throw err;
     }
+  }
+
+  /**
+   * See storage's readShared. With a cache, the parsed value lives beside the entry's bytes
+   * (parsed once per fill, frozen, shared); without one, each call parses its own read.
+   */
+  async getShared<T>(key: string, parse: Parse<T>): Promise<T | undefined> {
+    const cache = this.caching.cache;
+    if (cache === undefined) {
+      const bytes = await this.get(key);
+      return bytes === undefined ? undefined : parse(bytes);
+    }
+    this.keys.activeTerm();
+    refuseReserved(key);
+    const hit = cache.lookupParsed(key, parse);
+    if (hit !== undefined) return hit.value as T | undefined;
+    await this.get(key);
+    // Filled just now unless a write raced the read: then parse what this call read.
+    const filled = cache.lookupParsed(key, parse);
+    if (filled !== undefined) return filled.value as T | undefined;
+    const bytes = await this.read(key);
+    return bytes === undefined ? undefined : parse(bytes);
   }
 
   /** Reads and opens the entry at `key` from the store underneath. */

@@ -10,6 +10,7 @@ import { BarrierCipher } from './barrier-cipher.js';
 import { RESERVED_KEYS } from './reserved-keys.js';
 import { SecurityBarrier } from './security-barrier.js';
 import { SqlitePhysical } from '../storage/sqlite/sqlite-physical.js';
+import { readShared } from '../storage/storage.js';
 import { isArcaErrorWith } from '../../test/support/arca-error.js';
 
 interface World {
@@ -401,5 +402,36 @@ test('read cache: sealing drops it; readCache false or shared storage never cach
     barrier.seal();
     await physical.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('read cache: shared parsed values are parsed once, frozen, and replaced after a write', async () => {
+  const w = await world();
+  try {
+    let parses = 0;
+    const parseJson = (bytes: Uint8Array): unknown => {
+      parses++;
+      return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+    };
+    await w.barrier.put('secret/j', text(JSON.stringify({ a: { b: [1, 2] } })));
+    const first = (await readShared(w.barrier, 'secret/j', parseJson)) as { a: { b: number[] } };
+    const second = await readShared(w.barrier, 'secret/j', parseJson);
+    assert.equal(first, second, 'one shared object');
+    assert.equal(parses, 1);
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.a) && Object.isFrozen(first.a.b));
+    assert.throws(() => {
+      first.a.b.push(3);
+    }, TypeError);
+    await w.barrier.put('secret/j', text(JSON.stringify({ a: { b: [9] } })));
+    assert.deepEqual(await readShared(w.barrier, 'secret/j', parseJson), { a: { b: [9] } });
+    assert.equal(await readShared(w.barrier, 'secret/none', parseJson), undefined);
+    // Inside a transaction there is no cache: reads see the transaction's own writes.
+    await w.barrier.transaction(async (tx) => {
+      await tx.put('secret/j', text('{"in":"tx"}'));
+      assert.deepEqual(await readShared(tx, 'secret/j', parseJson), { in: 'tx' });
+    });
+    assert.deepEqual(await readShared(w.barrier, 'secret/j', parseJson), { in: 'tx' });
+  } finally {
+    await w.cleanup();
   }
 });

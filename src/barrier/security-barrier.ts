@@ -10,7 +10,7 @@
 // and unsealed again.
 import { createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { Physical, ScanOptions, Storage, StorageWriter, Transaction } from '../storage/storage.js';
+import type { Parse, Physical, ScanOptions, SharedReader, Storage, StorageWriter, Transaction } from '../storage/storage.js';
 import { isExclusive } from '../storage/storage.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
@@ -66,7 +66,7 @@ function rootKeyObject(rootKey: Uint8Array): { bytes: Buffer; key: KeyObject } {
   return { bytes, key: createSecretKey(bytes) };
 }
 
-export class SecurityBarrier implements Storage {
+export class SecurityBarrier implements Storage, SharedReader {
   private readonly physical: Physical;
   private readonly clock: Clock;
   private state: Unsealed | undefined;
@@ -199,6 +199,10 @@ export class SecurityBarrier implements Storage {
 
   put(key: string, value: Uint8Array): Promise<void> {
     return this.view.put(key, value);
+  }
+
+  getShared<T>(key: string, parse: Parse<T>): Promise<T | undefined> {
+    return this.view.getShared(key, parse);
   }
 
   delete(key: string): Promise<void> {

@@ -3,7 +3,8 @@
 // given to a view are relative to it, and list/scan answer relative keys. A view refuses
 // keys that could escape or corrupt its slice: a NUL character, or a '..' path segment.
 // `getJson`/`putJson` store UTF-8 JSON, the common case above the barrier.
-import type { ScanOptions, Storage, StorageWriter } from './storage.js';
+import type { Parse, ScanOptions, SharedReader, Storage, StorageWriter } from './storage.js';
+import { readShared } from './storage.js';
 import { ArcaError } from '../lib/errors.js';
 
 const encoder = new TextEncoder();
@@ -18,7 +19,7 @@ function checkPath(path: string, what: string): void {
 }
 
 /** The key-prefixing operations, shared by a view and by a view's transaction. */
-class PrefixedWriter implements StorageWriter {
+class PrefixedWriter implements StorageWriter, SharedReader {
   constructor(
     private readonly target: StorageWriter,
     /** The full prefix this view adds to every key. */
@@ -44,6 +45,11 @@ class PrefixedWriter implements StorageWriter {
 
   put(key: string, value: Uint8Array): Promise<void> {
     return this.target.put(this.key(key), value);
+  }
+
+  /** See readShared: passes the target's parsed cache through, if it has one. */
+  getShared<T>(key: string, parse: Parse<T>): Promise<T | undefined> {
+    return readShared(this.target, this.key(key), parse);
   }
 
   delete(key: string): Promise<void> {

@@ -70,3 +70,27 @@ export function cacheInvalidationOf(physical: Physical): CacheInvalidation | und
 export function isExclusive(physical: Physical): boolean {
   return physical.kind !== 'postgres';
 }
+
+/** Turns stored bytes into a value; must not keep or change `bytes`. */
+export type Parse<T> = (bytes: Uint8Array) => T;
+
+/**
+ * Optional capability of a store with a read cache (the barrier over embedded storage): the
+ * parsed value of an entry, kept beside its bytes and handed to every caller that reads it
+ * with the same `parse` function (compare by identity: pass a module-level function). Such
+ * values are deeply frozen: callers treat them as read-only snapshots.
+ */
+export interface SharedReader {
+  getShared<T>(key: string, parse: Parse<T>): Promise<T | undefined>;
+}
+
+/**
+ * `parse(get(key))`, served from the store's parsed cache when it has one. For read-only
+ * use on hot paths (a token lookup, a KV read): the result may be shared and frozen, and a
+ * transaction's view never has such a cache (it reads its own writes).
+ */
+export function readShared<T>(storage: StorageReader, key: string, parse: Parse<T>): Promise<T | undefined> {
+  const shared = storage as Partial<SharedReader>;
+  if (typeof shared.getShared === 'function') return shared.getShared(key, parse);
+  return storage.get(key).then((bytes) => (bytes === undefined ? undefined : parse(bytes)));
+}

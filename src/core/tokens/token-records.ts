@@ -6,6 +6,7 @@
 // Lookups go by HMAC, so no token is ever compared as a string.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Storage, StorageReader, StorageWriter } from '../../storage/storage.js';
+import { readShared } from '../../storage/storage.js';
 import { LruCache } from '../../lib/lru-cache.js';
 import { secretCacheKey } from '../../lib/secret-cache-key.js';
 import { storedJson } from '../leases/stored-json.js';
@@ -33,6 +34,11 @@ const MAX_TOKEN_LENGTH = 1024;
  */
 const KEY_CACHE_SIZE = 4096;
 
+/** Module-level, so shared decoded entries are matched by this function's identity. */
+function decodeTokenEntry(bytes: Uint8Array): TokenEntry {
+  return storedJson.decode<TokenEntry>(bytes);
+}
+
 export class TokenRecords {
   private salt: Promise<Buffer> | undefined;
   private readonly keys = new LruCache<string, string>(KEY_CACHE_SIZE);
@@ -49,10 +55,16 @@ export class TokenRecords {
     return this.keys.memo(cacheKey, () => createHmac('sha256', salt).update(token, 'utf8').digest('hex'));
   }
 
+  /**
+   * Outside a transaction the entry may be a shared, frozen snapshot (storage's readShared:
+   * decoded once per cache fill, not per request); callers build new entries, never edit.
+   */
   async get(tokenKey: string, reader: StorageReader = this.storage): Promise<TokenEntry | undefined> {
     if (!/^[0-9a-f]{64}$/.test(tokenKey)) return undefined;
-    const bytes = await reader.get(tokenKeys.id(tokenKey));
-    return bytes ? storedJson.decode<TokenEntry>(bytes) : undefined;
+    const key = tokenKeys.id(tokenKey);
+    if (reader === this.storage) return readShared(reader, key, decodeTokenEntry);
+    const bytes = await reader.get(key);
+    return bytes ? decodeTokenEntry(bytes) : undefined;
   }
 
   async put(tx: StorageWriter, entry: TokenEntry): Promise<void> {

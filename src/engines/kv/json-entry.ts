@@ -2,6 +2,7 @@
 // plain JSON (the barrier below encrypts it); a value that is not valid JSON is a
 // corrupted entry, an unexpected failure, so it throws a plain Error.
 import type { StorageReader, StorageWriter } from '../../storage/storage.js';
+import { readShared } from '../../storage/storage.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -10,6 +11,19 @@ export async function readJson(storage: StorageReader, key: string): Promise<unk
   const raw = await storage.get(key);
   if (raw === undefined) return undefined;
   return JSON.parse(decoder.decode(raw)) as unknown;
+}
+
+/** Stored bytes → JSON value (module-level, so shared parsed entries match it by identity). */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
+  return JSON.parse(decoder.decode(bytes)) as unknown;
+}
+
+/**
+ * readJson for read-only callers: the value may be shared with other readers and frozen
+ * (see storage's readShared), so it must not be changed.
+ */
+export function readJsonShared(storage: StorageReader, key: string): Promise<unknown> {
+  return readShared(storage, key, parseJsonBytes);
 }
 
 export async function writeJson(storage: StorageWriter, key: string, value: unknown): Promise<void> {

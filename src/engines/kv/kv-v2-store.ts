@@ -6,11 +6,12 @@
 // Listing a folder is one `list('meta/<folder>/')`; reading the latest version is two gets
 // (metadata, then the version). Version keys hash the path so one key's versions never
 // share a prefix with another key's (a path "a/1" cannot collide with version 1 of "a").
-// A store wraps either the mount storage or one transaction of it.
+// A store wraps either the mount storage or one transaction of it. A `shared` store (the
+// read path outside transactions) may return frozen values shared with other readers.
 import { createHash } from 'node:crypto';
 import { LruCache } from '../../lib/lru-cache.js';
 import type { Storage, StorageWriter } from '../../storage/storage.js';
-import { isJsonObject, readJson, writeJson } from './json-entry.js';
+import { isJsonObject, readJson, readJsonShared, writeJson } from './json-entry.js';
 import { DEFAULT_CONFIG } from './key-metadata.js';
 import type { KeyMetadata, KvConfig } from './key-metadata.js';
 
@@ -30,7 +31,14 @@ function versionKey(path: string, version: number): string {
 }
 
 export class KvV2Store {
-  constructor(private readonly storage: StorageWriter) {}
+  private readonly read: (storage: StorageWriter, key: string) => Promise<unknown>;
+
+  constructor(
+    private readonly storage: StorageWriter,
+    options: { readonly shared?: boolean } = {},
+  ) {
+    this.read = options.shared === true ? readJsonShared : readJson;
+  }
 
   /** Runs `fn` against a store bound to one transaction of `storage` (read-modify-write). */
   static transact<T>(storage: Storage, fn: (store: KvV2Store) => Promise<T>): Promise<T> {
@@ -47,7 +55,7 @@ export class KvV2Store {
   }
 
   async readMeta(path: string): Promise<KeyMetadata | undefined> {
-    const raw = await readJson(this.storage, META_PREFIX + path);
+    const raw = await this.read(this.storage, META_PREFIX + path);
     if (raw === undefined) return undefined;
     if (!isJsonObject(raw) || !isJsonObject(raw['versions'])) throw new Error('corrupt kv metadata entry');
     return raw as unknown as KeyMetadata;
@@ -58,7 +66,7 @@ export class KvV2Store {
   }
 
   async readVersion(path: string, version: number): Promise<Record<string, unknown> | undefined> {
-    const raw = await readJson(this.storage, versionKey(path, version));
+    const raw = await this.read(this.storage, versionKey(path, version));
     if (raw === undefined) return undefined;
     if (!isJsonObject(raw)) throw new Error('corrupt kv version entry');
     return raw;

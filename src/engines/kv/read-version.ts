@@ -27,7 +27,8 @@ async function attempt(store: KvV2Store, path: string, requested: number, now: n
 
 /** Reads `version` of `path` (0 = the current version). */
 export async function readVersion(storage: Storage, path: string, version: number, now: number): Promise<VersionRead> {
-  const fast = await attempt(new KvV2Store(storage), path, version, now);
+  // Read-only: metadata and data may be shared, frozen snapshots (see KvV2Store).
+  const fast = await attempt(new KvV2Store(storage, { shared: true }), path, version, now);
   if (fast !== undefined) return fast;
   return KvV2Store.transact(storage, async (store) => {
     const result = await attempt(store, path, version, now);
