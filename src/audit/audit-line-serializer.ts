@@ -23,6 +23,11 @@ import type { AuditHashOptions, EntryHashers } from './hash-audit-entry.js';
 export interface BlockIds {
   readonly auth?: number;
   readonly request?: number;
+  /**
+   * Blocks left out of this copy of the entry because an earlier entry of the same batch
+   * carried them: their text must already be remembered by number, or the entry fails.
+   */
+  readonly omitted?: { readonly auth?: boolean; readonly request?: boolean };
 }
 
 /** Blocks remembered by number (the cross-thread case); older ones are dropped first. */
@@ -46,17 +51,20 @@ export class AuditLineSerializer {
     const hs = oneRecordHashers(this.hashers);
     let out = `{"type":${JSON.stringify(e.type)},"time":${JSON.stringify(e.time)}`;
     const auth = e.auth;
-    if (auth !== undefined) out += `,"auth":${this.block(auth, ids?.auth, () => hashAuth(auth, hs))}`;
-    out += `,"request":${this.block(e.request, ids?.request, () => hashRequest(e.request, hs))}`;
+    const omitted = ids?.omitted;
+    if (auth !== undefined) out += `,"auth":${this.block(auth, ids?.auth, omitted?.auth === true, () => hashAuth(auth, hs))}`;
+    out += `,"request":${this.block(e.request, ids?.request, omitted?.request === true, () => hashRequest(e.request, hs))}`;
     if (e.response !== undefined) out += `,"response":${JSON.stringify(hashResponse(e.response, hs))}`;
     if (e.error !== undefined) out += `,"error":${JSON.stringify(e.error)}`;
     return out;
   }
 
-  private block(source: object, id: number | undefined, hashed: () => object): string {
+  private block(source: object, id: number | undefined, omitted: boolean, hashed: () => object): string {
     if (id !== undefined) {
       const known = this.numbered.get(id);
       if (known !== undefined) return known;
+      // Its carrier failed (or was never seen): never serialise the stand-in.
+      if (omitted) throw new Error('audit block missing');
       const text = JSON.stringify(hashed());
       if (this.numbered.size >= MAX_NUMBERED_BLOCKS) {
         const oldest = this.numbered.keys().next();

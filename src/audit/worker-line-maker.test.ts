@@ -24,19 +24,20 @@ test('the worker makes the same bytes and chain head as the event loop would, ba
   const worker = new WorkerLineMaker(SETTINGS);
   const local = new LocalLineMaker(SETTINGS);
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.array(fc.jsonValue(), { maxLength: 4 }), { minLength: 1, maxLength: 4 }), async (batches) => {
+    fc.asyncProperty(fc.array(fc.array(fc.tuple(fc.jsonValue(), fc.boolean()), { maxLength: 4 }), { minLength: 1, maxLength: 4 }), async (batches) => {
       let headW = GENESIS_HEAD;
       let headL = GENESIS_HEAD;
       let n = 0;
-      // The blocks of a request's records may land in different batches: split each pair.
+      // A request's two records share blocks and land in one batch or in consecutive ones.
       let carry: AuditEntry[] = [];
       for (const datas of batches) {
         const entries = [...carry];
         carry = [];
-        for (const data of datas) {
+        for (const [data, together] of datas) {
           const [req, res] = requestAndResponse(n++, data) as [AuditEntry, AuditEntry];
           entries.push(req);
-          carry.push(res);
+          if (together) entries.push(res);
+          else carry.push(res);
         }
         const batch = entries.map((entry) => ({ entry }));
         const [w, l] = await Promise.all([worker.make(headW, batch), local.make(headL, batch)]);
@@ -63,4 +64,15 @@ test('an entry that cannot be read fails alone; the others are chained and verif
   const verdict = await verifyAuditLog({ text });
   assert.equal(verdict.ok, true);
   assert.deepEqual(made.head, verdict.ok ? verdict.last : undefined);
+});
+
+test('when the entry carrying a shared block fails, the entries that rely on it fail too', async () => {
+  const maker = new WorkerLineMaker(SETTINGS);
+  const hostile = Object.defineProperty({}, 'x', { enumerable: true, get: () => { throw new Error('no'); } });
+  const [req, res] = requestAndResponse(1, { fine: true }) as [AuditEntry, AuditEntry];
+  const badRequest = { ...req.request, data: hostile };
+  const entries: AuditEntry[] = [{ ...req, request: badRequest }, { ...res, request: badRequest }, sampleAuditEntry('request', 'ok')];
+  const made = await maker.make(GENESIS_HEAD, entries.map((entry) => ({ entry })));
+  assert.deepEqual(made.failed, [0, 1]);
+  assert.equal(made.bytes.toString('utf8').trim().split('\n').length, 1);
 });

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { ChainHead } from './audit-chain.js';
 import { LocalLineMaker } from './audit-line-maker.js';
 import type { AuditLineMaker, BatchEntry, LineSettings, MadeLines } from './audit-line-maker.js';
-import type { AuditEntry } from './audit-entry.js';
+import type { AuditAuth, AuditEntry, AuditRequest } from './audit-entry.js';
 import type { LineWorkerReply, LineWorkerRequest } from './line-worker-protocol.js';
 
 class WorkerGone extends Error {}
@@ -103,8 +103,33 @@ function blockId(block: object): number {
   return id;
 }
 
-function numbered(entry: AuditEntry): BatchEntry {
-  return { entry, ids: { ...(entry.auth ? { auth: blockId(entry.auth) } : {}), request: blockId(entry.request) } };
+/** Stands in for a block an earlier entry of the same batch carries (never serialised). */
+const OMITTED_REQUEST: AuditRequest = { id: '', operation: '', path: '', client_token: '', client_token_accessor: '', remote_address: '' };
+const OMITTED_AUTH: AuditAuth = {
+  client_token: '', accessor: '', display_name: '', policies: [], token_policies: [], metadata: null, entity_id: '', token_type: '', token_ttl: 0,
+};
+
+/**
+ * Numbers each entry's blocks; a block already carried by an earlier entry of this batch is
+ * replaced by a stand-in, so a request's two records in one batch clone it only once.
+ */
+function numbered(batch: readonly BatchEntry[]): BatchEntry[] {
+  const carried = new Set<number>();
+  return batch.map(({ entry }) => {
+    const auth = entry.auth === undefined ? undefined : blockId(entry.auth);
+    const request = blockId(entry.request);
+    const omitAuth = auth !== undefined && carried.has(auth);
+    const omitRequest = carried.has(request);
+    if (auth !== undefined) carried.add(auth);
+    carried.add(request);
+    const copy: AuditEntry = {
+      ...entry,
+      ...(entry.auth !== undefined && omitAuth ? { auth: OMITTED_AUTH } : {}),
+      request: omitRequest ? OMITTED_REQUEST : entry.request,
+    };
+    const omitted = omitAuth || omitRequest ? { omitted: { ...(omitAuth ? { auth: true } : {}), ...(omitRequest ? { request: true } : {}) } } : {};
+    return { entry: copy, ids: { ...(auth === undefined ? {} : { auth }), request, ...omitted } };
+  });
 }
 
 export class WorkerLineMaker implements AuditLineMaker {
@@ -120,7 +145,7 @@ export class WorkerLineMaker implements AuditLineMaker {
     if (worker === undefined) return this.local.make(head, batch);
     let reply: LineWorkerReply;
     try {
-      reply = await worker.make(this.device, this.settings, head, batch.map((b) => (b.ids ? b : numbered(b.entry))));
+      reply = await worker.make(this.device, this.settings, head, numbered(batch));
     } catch {
       return this.local.make(head, batch);
     }
