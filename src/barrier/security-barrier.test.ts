@@ -9,6 +9,7 @@ import { FakeClock } from '../lib/clock.js';
 import { BarrierCipher } from './barrier-cipher.js';
 import { RESERVED_KEYS } from './reserved-keys.js';
 import { SecurityBarrier } from './security-barrier.js';
+import type { SecurityBarrierOptions } from './security-barrier.js';
 import { SqlitePhysical } from '../storage/sqlite/sqlite-physical.js';
 import { readShared } from '../storage/storage.js';
 import { isArcaErrorWith } from '../../test/support/arca-error.js';
@@ -22,11 +23,11 @@ interface World {
   cleanup(): Promise<void>;
 }
 
-async function world(): Promise<World> {
+async function world(options: Omit<SecurityBarrierOptions, 'clock'> = {}): Promise<World> {
   const dir = fs.mkdtempSync(os.tmpdir() + '/arca-');
   const physical = SqlitePhysical.open(path.join(dir, 'arca.db'));
   const clock = new FakeClock();
-  const barrier = new SecurityBarrier(physical, { clock });
+  const barrier = new SecurityBarrier(physical, { clock, ...options });
   const rootKey = randomBytes(32);
   await barrier.initialize(rootKey);
   await barrier.unseal(rootKey);
@@ -388,20 +389,13 @@ test('read cache: sealing drops it; readCache false or shared storage never cach
   } finally {
     await w.cleanup();
   }
-  const dir = fs.mkdtempSync(os.tmpdir() + '/arca-');
-  const physical = SqlitePhysical.open(path.join(dir, 'arca.db'));
-  const barrier = new SecurityBarrier(physical, { readCache: false });
+  const off = await world({ readCache: false });
   try {
-    const rootKey = randomBytes(32);
-    await barrier.initialize(rootKey);
-    await barrier.unseal(rootKey);
-    await barrier.put('secret/x', text('x'));
-    assert.equal(str(await barrier.get('secret/x')), 'x');
-    assert.equal(barrier.cachedEntries, 0);
+    await off.barrier.put('secret/x', text('x'));
+    assert.equal(str(await off.barrier.get('secret/x')), 'x');
+    assert.equal(off.barrier.cachedEntries, 0);
   } finally {
-    barrier.seal();
-    await physical.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await off.cleanup();
   }
 });
 
