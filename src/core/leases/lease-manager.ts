@@ -3,7 +3,8 @@
 // revocation keep the indexes consistent inside transactions; the reaper (expiry-reaper.ts)
 // revokes what expires. Nothing is held in memory, so start-up costs nothing however many
 // leases exist and any node sharing the database can serve any lease. Backends are reached
-// only through the injected SecretRevoker; tokens only through the injected TokenHooks.
+// only through the injected SecretRevoker; tokens only through the injected TokenHooks and
+// TokenBatchRevoker (the reaper revokes expired tokens in batches, see revoke-claimed-items.ts).
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 import { ArcaError, isArcaError } from '../../lib/errors.js';
@@ -16,6 +17,7 @@ import { ExpiryReaper } from './expiry-reaper.js';
 import { leaseLookupData } from './lease-entry.js';
 import type { LeaseEntry, LeaseLookup } from './lease-entry.js';
 import { RevocationIntents } from './revocation-intents.js';
+import { revokeClaimedItems } from './revoke-claimed-items.js';
 import { storedJson } from './stored-json.js';
 import { calculateTtl } from './ttl-calculator.js';
 
@@ -31,6 +33,21 @@ export interface TokenHooks {
   /** Revokes the token's subtree; idempotent. */
   revoke(tokenKey: string): Promise<void>;
   exists(tokenKey: string): Promise<boolean>;
+}
+
+/**
+ * Implemented by the token revocation (it registers itself): revokes the subtrees of many
+ * claimed tokens with few transactions. `clear(tx, tokenKey)` clears a root's intent inside
+ * the transaction that deletes the root; `start(tokenKey)` is awaited before a root is
+ * worked on, and a root it answers false for is skipped (another node has claimed it).
+ * Returns the roots that failed (their intents stay).
+ */
+export interface TokenBatchRevoker {
+  revokeClaimed(
+    tokenKeys: readonly string[],
+    clear: (tx: StorageWriter, tokenKey: string) => Promise<void>,
+    start: (tokenKey: string) => Promise<boolean>,
+  ): Promise<Map<string, unknown>>;
 }
 
 export interface RegisterLease {
@@ -77,28 +94,46 @@ export class LeaseManager {
   private readonly intents: RevocationIntents;
   private readonly reaper: ExpiryReaper;
   private tokenHooks: TokenHooks | undefined;
+  private tokenBatch: TokenBatchRevoker | undefined;
 
   constructor(options: LeaseManagerOptions) {
     this.storage = options.storage;
     this.clock = options.clock;
     this.revoker = options.revoker;
     this.batchSize = options.batchSize ?? 100;
-    this.intents = new RevocationIntents(this.storage, this.clock);
+    this.intents = new RevocationIntents(this.storage, this.clock, this.batchSize);
     this.reaper = new ExpiryReaper({
       storage: this.storage,
       clock: this.clock,
       intents: this.intents,
       logger: options.logger,
       batchSize: this.batchSize,
-      revokeItem: async (item) => {
-        await this.revokeClaimedItem(item);
-        this.counts.reaped++;
+      revokeItems: async (items, hold) => {
+        const failures = await revokeClaimedItems(
+          {
+            storage: this.storage,
+            intents: this.intents,
+            getLease: (leaseId) => this.get(leaseId),
+            revokeLease: (lease) => this.revokeLease(lease),
+            tokenBatch: () => this.tokenBatch,
+            tokenHooks: () => this.tokenHooks,
+          },
+          items,
+          hold,
+        );
+        this.counts.reaped += items.filter((item) => !failures.has(item) && !hold.lost.has(item)).length;
+        return failures;
       },
     });
   }
 
   setTokenHooks(hooks: TokenHooks): void {
     this.tokenHooks = hooks;
+  }
+
+  /** Lets the reaper revoke expired tokens in batches (without one, it calls TokenHooks.revoke per token). */
+  setTokenBatchRevoker(batch: TokenBatchRevoker): void {
+    this.tokenBatch = batch;
   }
 
   /** Creates a lease for a dynamic secret; ttl defaults to the mount's and is capped by its max. */
@@ -328,23 +363,6 @@ export class LeaseManager {
       }
       if (keys.length < this.batchSize) return;
     }
-  }
-
-  /** Called by the reaper for a claimed item (its intent is written); throws to retry. */
-  private async revokeClaimedItem(item: string): Promise<void> {
-    const parsed = parseItem(item);
-    if (parsed.kind === 'token') {
-      if (!this.tokenHooks) throw new Error('token hooks are not registered');
-      await this.tokenHooks.revoke(parsed.tokenKey);
-      await this.storage.transaction((tx) => this.intents.clear(tx, item));
-      return;
-    }
-    const lease = await this.get(parsed.leaseId);
-    if (!lease) {
-      await this.storage.transaction((tx) => this.intents.clear(tx, item));
-      return;
-    }
-    await this.revokeLease(lease);
   }
 
   private async revokeLease(lease: LeaseEntry): Promise<void> {

@@ -1,11 +1,17 @@
-// src/core/tokens — tearing tokens down. A subtree is revoked children-first with an
-// explicit stack (depth is unbounded, recursion is not) under a revocation intent held by
-// the LeaseManager, so a crash part-way leaves the intent and the reaper finishes the job.
-// Revoking one token: its leases, then the `onRevoked` hook (cubbyhole), then its records
-// and index entries in one transaction. Every step is idempotent.
-import type { LeaseManager } from '../leases/lease-manager.js';
+// src/core/tokens — tearing tokens down. A subtree is revoked children-first (see
+// token-batch-revocation.ts) under a revocation intent held by the LeaseManager, so a crash
+// part-way leaves the intent and the reaper finishes the job. Revoking one token: its
+// leases, then the `onRevoked` hook (cubbyhole), then its records and index entries. Every
+// step is idempotent.
+//
+// The reaper revokes expired tokens in batches: this class registers itself with the
+// LeaseManager as its TokenBatchRevoker, so a reaper pass deletes the records of many
+// tokens (and clears their intents) in one transaction instead of several per token.
+import type { StorageWriter } from '../../storage/storage.js';
+import type { LeaseManager, TokenBatchRevoker } from '../leases/lease-manager.js';
 import type { TokenRecords } from './token-records.js';
 import { tokenKeys } from './token-records.js';
+import { TokenBatchRevocation } from './token-batch-revocation.js';
 
 export interface TokenRevocationDeps {
   readonly records: TokenRecords;
@@ -14,12 +20,32 @@ export interface TokenRevocationDeps {
   readonly batchSize: number;
 }
 
-export class TokenRevocation {
-  constructor(private readonly deps: TokenRevocationDeps) {}
+/** withTokenIntent clears the single tree's intent itself. */
+const NO_CLEAR = async (): Promise<void> => undefined;
+
+export class TokenRevocation implements TokenBatchRevoker {
+  private readonly batch: TokenBatchRevocation;
+
+  constructor(private readonly deps: TokenRevocationDeps) {
+    this.batch = new TokenBatchRevocation(deps);
+    deps.leases.setTokenBatchRevoker(this);
+  }
 
   /** Revokes `rootKey` and every descendant, children first. */
   revokeTree(rootKey: string): Promise<void> {
-    return this.deps.leases.withTokenIntent(rootKey, () => this.walk(rootKey));
+    return this.deps.leases.withTokenIntent(rootKey, async () => {
+      const failures = await this.batch.revokeSubtrees([rootKey], NO_CLEAR);
+      if (failures.has(rootKey)) throw failures.get(rootKey);
+    });
+  }
+
+  /** TokenBatchRevoker: the reaper's claimed tokens (their intents are held by the caller). */
+  revokeClaimed(
+    roots: readonly string[],
+    clear: (tx: StorageWriter, tokenKey: string) => Promise<void>,
+    start: (tokenKey: string) => Promise<boolean>,
+  ): Promise<Map<string, unknown>> {
+    return this.batch.revokeSubtrees(roots, clear, start);
   }
 
   /** Makes the children orphans, then revokes the token alone. */
@@ -29,54 +55,15 @@ export class TokenRevocation {
     for (;;) {
       const links = await records.storage.scan(prefix, { limit: this.deps.batchSize });
       if (links.length === 0) break;
-      for (const link of links) {
-        const childKey = link.slice(prefix.length);
-        await records.storage.transaction(async (tx) => {
-          const child = await records.get(childKey, tx);
+      // One transaction per page of children, not one per child.
+      await records.storage.transaction(async (tx) => {
+        for (const link of links) {
+          const child = await records.get(link.slice(prefix.length), tx);
           if (child) await records.put(tx, { ...child, parent: '', orphan: true });
           await tx.delete(link);
-        });
-      }
+        }
+      });
     }
     await this.revokeTree(tokenKey);
-  }
-
-  private async walk(rootKey: string): Promise<void> {
-    const storage = this.deps.records.storage;
-    const stack = [rootKey];
-    const onStack = new Set(stack);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1] as string;
-      const prefix = tokenKeys.children(top);
-      const [link] = await storage.scan(prefix, { limit: 1 });
-      if (link !== undefined) {
-        const child = link.slice(prefix.length);
-        // A cycle can only come from corrupted storage; cutting the link ends the walk.
-        if (onStack.has(child)) await storage.delete(link);
-        else {
-          stack.push(child);
-          onStack.add(child);
-        }
-        continue;
-      }
-      await this.revokeOne(top);
-      stack.pop();
-      onStack.delete(top);
-    }
-  }
-
-  private async revokeOne(tokenKey: string): Promise<void> {
-    const { records, leases } = this.deps;
-    await leases.revokeByToken(tokenKey);
-    await this.deps.onRevoked(tokenKey);
-    await records.storage.transaction(async (tx) => {
-      const entry = await records.get(tokenKey, tx);
-      if (entry) {
-        await tx.delete(tokenKeys.accessor(entry.accessor));
-        if (entry.parent !== '') await tx.delete(tokenKeys.child(entry.parent, tokenKey));
-        await leases.scheduleToken(tx, tokenKey, 0, entry.expireTime);
-      }
-      await tx.delete(tokenKeys.id(tokenKey));
-    });
   }
 }
