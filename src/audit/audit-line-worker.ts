@@ -1,27 +1,158 @@
-// src/audit — the worker thread behind worker-line-maker.ts: it holds one LocalLineMaker
-// per device (key and options arrive with a device's first batch) and answers each batch
-// with its lines, the new chain head and the entries that failed. Stateless apart from
-// those makers (and their block memos): the chain head always comes from the device.
+// src/audit — the audit worker thread (its client is audit-worker-client.ts). Per device it
+// keeps a LocalLineMaker (key and options arrive with the device's requests) and, for file
+// devices, the open file and where its chain stands. `lines` answers a batch's bytes for
+// the caller to write. `open`/`append`/`close` run a file device's whole output here: the
+// appends that arrive while a write is in flight are made into lines together and written
+// with one write and one fdatasync (group commit), then each is answered with the head after
+// its own lines. A failed write closes the file; the next append reopens it and continues
+// from its real last line. Errors are answered by code or name only.
 import { parentPort } from 'node:worker_threads';
+import type { FileHandle } from 'node:fs/promises';
+import type { ChainHead } from './audit-chain.js';
 import { LocalLineMaker } from './audit-line-maker.js';
-import type { LineWorkerReply, LineWorkerRequest } from './line-worker-protocol.js';
+import type { BatchEntry, LineSettings } from './audit-line-maker.js';
+import type { LineWorkerReply, LineWorkerRequest, WorkerFile } from './line-worker-protocol.js';
+import { appendDurably, openAuditFile } from './open-audit-file.js';
 
-const makers = new Map<number, LocalLineMaker>();
+interface Append {
+  readonly call: number;
+  readonly batch: readonly BatchEntry[];
+}
+
+interface Device {
+  readonly maker: LocalLineMaker;
+  readonly prefix: string;
+  file?: WorkerFile;
+  handle?: FileHandle;
+  head: ChainHead;
+  appends: Append[];
+  /** The running group-commit loop, if any. */
+  writing?: Promise<void>;
+}
+
+const devices = new Map<number, Device>();
+
+function reply(message: LineWorkerReply, transfer: ArrayBuffer[] = []): void {
+  parentPort?.postMessage(message, transfer);
+}
+
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return err instanceof Error ? err.name : 'error';
+}
+
+function device(id: number, settings: LineSettings, head: ChainHead): Device {
+  let d = devices.get(id);
+  if (d === undefined) {
+    d = { maker: new LocalLineMaker(settings), prefix: settings.prefix, head, appends: [] };
+    devices.set(id, d);
+  }
+  return d;
+}
+
+async function closeFile(d: Device): Promise<void> {
+  const handle = d.handle;
+  delete d.handle;
+  await handle?.close().catch(() => undefined);
+}
+
+async function openFile(d: Device, file: WorkerFile): Promise<void> {
+  await closeFile(d);
+  d.file = file;
+  const opened = await openAuditFile(file.path, file.mode, d.prefix);
+  d.handle = opened.handle;
+  // An empty (new or rotated-away) file continues the chain this device was writing.
+  if (opened.head !== undefined) d.head = opened.head;
+}
+
+/** Writes every queued append of `d`, one group at a time, until none is left. */
+async function writeLoop(d: Device): Promise<void> {
+  while (d.appends.length > 0) {
+    const group = d.appends.splice(0, d.appends.length);
+    const answers: { call: number; head: ChainHead; failed: readonly number[]; records: number }[] = [];
+    const chunks: Uint8Array[] = [];
+    let head = d.head;
+    for (const a of group) {
+      const made = d.maker.makeNow(head, a.batch);
+      chunks.push(made.bytes);
+      head = made.head;
+      answers.push({ call: a.call, head, failed: made.failed, records: a.batch.length - made.failed.length });
+    }
+    try {
+      if (d.handle === undefined) {
+        if (d.file === undefined) throw new Error('audit file is not open');
+        await openFile(d, d.file);
+        // Reopened: the lines above chained from a head the file may not end at. Redo them.
+        d.appends.unshift(...group);
+        continue;
+      }
+      const bytes = Buffer.concat(chunks);
+      if (bytes.length > 0) await appendDurably(d.handle, bytes);
+      d.head = head;
+      // `synced` on one answer per write: the device counts writes and fsyncs from it.
+      answers.forEach((a, i) => reply({ kind: 'appended', ...a, synced: i === answers.length - 1 && bytes.length > 0 }));
+    } catch (err) {
+      // A failed write may be partial: the next group reopens and re-reads the real tail.
+      await closeFile(d);
+      const error = errorCode(err);
+      for (const a of group) reply({ call: a.call, kind: 'error', error });
+    }
+  }
+}
+
+function enqueue(d: Device, append: Append): void {
+  d.appends.push(append);
+  d.writing ??= writeLoop(d).finally(() => {
+    delete d.writing;
+  });
+}
+
+async function handle(message: LineWorkerRequest): Promise<void> {
+  const { call } = message;
+  switch (message.kind) {
+    case 'lines': {
+      const made = device(message.device, message.settings, message.head).maker.makeNow(message.head, message.batch);
+      // A fresh copy whose whole buffer can be transferred (Buffer.from may share a pool slab).
+      const bytes = new Uint8Array(made.bytes);
+      reply({ call, kind: 'lines', bytes, head: made.head, failed: made.failed }, [bytes.buffer]);
+      return;
+    }
+    case 'open': {
+      const d = device(message.device, message.settings, message.head);
+      await d.writing;
+      d.head = message.head;
+      await openFile(d, message.file);
+      reply({ call, kind: 'opened', head: d.head });
+      return;
+    }
+    case 'append': {
+      const d = devices.get(message.device);
+      if (d === undefined) throw new Error('audit file is not open');
+      enqueue(d, { call, batch: message.batch });
+      return;
+    }
+    case 'close': {
+      const d = devices.get(message.device);
+      if (d !== undefined) {
+        await d.writing;
+        await closeFile(d);
+        devices.delete(message.device);
+      }
+      reply({ call, kind: 'closed', head: d?.head ?? { seq: 0, hash: '' } });
+      return;
+    }
+  }
+}
+
+// Requests are taken in order; appends only queue (their writes run in each device's loop),
+// so open and close wait for the writes queued before them.
+let queue: Promise<void> = Promise.resolve();
 
 parentPort?.on('message', (message: LineWorkerRequest) => {
-  let reply: LineWorkerReply;
-  let transfer: ArrayBuffer[] = [];
-  try {
-    if (message.settings !== undefined) makers.set(message.device, new LocalLineMaker(message.settings));
-    const maker = makers.get(message.device);
-    if (maker === undefined) throw new Error('unknown device');
-    const made = maker.makeNow(message.head, message.batch);
-    // A fresh copy whose whole buffer can be transferred (Buffer.from may share a pool slab).
-    const bytes = new Uint8Array(made.bytes);
-    transfer = [bytes.buffer];
-    reply = { call: message.call, bytes, head: made.head, failed: made.failed };
-  } catch (err) {
-    reply = { call: message.call, error: err instanceof Error ? err.name : 'error' };
-  }
-  parentPort?.postMessage(reply, transfer);
+  queue = queue.then(() =>
+    handle(message).catch((err: unknown) => {
+      reply({ call: message.call, kind: 'error', error: errorCode(err) });
+    }),
+  );
 });

@@ -14,7 +14,7 @@ import type { AuditDevice, AuditDeviceOptions } from './audit-device.js';
 import type { AuditEntry } from './audit-entry.js';
 import { AuditHasher } from './audit-hasher.js';
 import { LocalLineMaker } from './audit-line-maker.js';
-import type { AuditLineMaker, LineSettings } from './audit-line-maker.js';
+import type { AuditLineMaker, BatchEntry, LineSettings } from './audit-line-maker.js';
 import { WorkerLineMaker } from './worker-line-maker.js';
 
 /** Counters for tests and metrics: `syncs < records` shows group commit at work. */
@@ -41,7 +41,10 @@ export abstract class BatchedAuditDevice implements AuditDevice {
   readonly options: AuditDeviceOptions;
   protected readonly io: AuditDeviceIoStats = { records: 0, writes: 0, syncs: 0 };
   private readonly hasher: AuditHasher;
-  private readonly lines: AuditLineMaker;
+  /** Makes a batch's lines (on the shared worker unless `inThread`). */
+  protected readonly lines: AuditLineMaker;
+  /** What a line maker needs: key, hashing options, prefix. */
+  protected readonly lineSettings: LineSettings;
   private readonly chain: AuditChain;
   private queue: Pending[] = [];
   private lock: Promise<void> = Promise.resolve();
@@ -83,6 +86,7 @@ export abstract class BatchedAuditDevice implements AuditDevice {
         elideListResponses: parseBoolOption(type, options, 'elide_list_responses', false),
       },
     };
+    this.lineSettings = settings;
     this.lines = inThread ? new LocalLineMaker(settings) : new WorkerLineMaker(settings);
     this.chain = new AuditChain(undefined, prefix);
   }
@@ -91,6 +95,35 @@ export abstract class BatchedAuditDevice implements AuditDevice {
   protected abstract openOutput(): Promise<ChainHead | undefined>;
   /** Writes `bytes` (whole lines) with one write and makes them durable before resolving. */
   protected abstract writeBatch(bytes: Buffer): Promise<void>;
+
+  /**
+   * An output that takes records itself, bypassing this class's batches (the file device's
+   * worker output, which group-commits on the worker); undefined to use them.
+   */
+  protected offloaded(): { readonly backlog: number; log(entry: AuditEntry): Promise<void> } | undefined {
+    return undefined;
+  }
+
+  /** Records where an offloaded output's chain stands (heads only move forward). */
+  protected noteHead(head: ChainHead): void {
+    if (head.seq > this.chain.head().seq) this.chain.reset(head);
+  }
+
+  /** The output was lost (the worker died): the next write opens it again. */
+  protected outputLost(): void {
+    this.opened = false;
+  }
+
+  /**
+   * Makes the batch's lines from `head` and writes them durably; answers the new head and
+   * the entries that could not be serialised. A subclass may do both elsewhere (the file
+   * device hands them to the audit worker).
+   */
+  protected async appendBatch(head: ChainHead, batch: readonly BatchEntry[]): Promise<{ head: ChainHead; failed: readonly number[] }> {
+    const made = await this.lines.make(head, batch);
+    if (made.bytes.length > 0) await this.writeBatch(made.bytes);
+    return made;
+  }
   protected abstract closeOutput(): Promise<void>;
 
   open(): Promise<void> {
@@ -99,6 +132,11 @@ export abstract class BatchedAuditDevice implements AuditDevice {
 
   log(entry: AuditEntry): Promise<void> {
     if (this.closed) return Promise.reject(new ArcaError('unavailable', `audit ${this.type} device is closed`));
+    const offloaded = this.offloaded();
+    if (offloaded !== undefined) {
+      if (offloaded.backlog >= MAX_QUEUE) return Promise.reject(new ArcaError('unavailable', `audit ${this.type} device backlog is full`));
+      return offloaded.log(entry);
+    }
     if (this.queue.length >= MAX_QUEUE) {
       return Promise.reject(new ArcaError('unavailable', `audit ${this.type} device backlog is full`));
     }
@@ -164,9 +202,8 @@ export abstract class BatchedAuditDevice implements AuditDevice {
     try {
       await this.ensureOpen();
       // The head after opening: a (re)opened output may continue from its file's last line.
-      const made = await this.lines.make(this.chain.head(), batch.map((p) => ({ entry: p.record })));
+      const made = await this.appendBatch(this.chain.head(), batch.map((p) => ({ entry: p.record })));
       const failed = new Set(made.failed);
-      if (made.bytes.length > 0) await this.writeBatch(made.bytes);
       this.chain.reset(made.head);
       this.io.records += batch.length - failed.size;
       batch.forEach((p, index) => {

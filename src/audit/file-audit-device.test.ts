@@ -1,4 +1,5 @@
-import { test } from 'node:test';
+import { test as baseTest } from 'node:test';
+import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,17 @@ import { SAMPLE_SECRETS, sampleAuditEntry } from './sample-audit-entry.js';
 import type { AuditEntry } from './audit-entry.js';
 
 const KEY = Buffer.from('device-key-for-tests-0123456789ab');
+
+/** Every test runs twice: the file on the audit worker (the default) and on the event loop. */
+let inThread = false;
+function test(name: string, fn: (t: TestContext) => void | Promise<void>): void {
+  for (const mode of [false, true]) {
+    baseTest(`${name} [${mode ? 'event loop' : 'audit worker'}]`, (t) => {
+      inThread = mode;
+      return fn(t);
+    });
+  }
+}
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(os.tmpdir() + '/arca-');
@@ -29,7 +41,7 @@ function readLines(file: string): string[] {
 
 test('one JSON line per record in Vault layout, chained from genesis, nothing secret in clear', async (t) => {
   const file = path.join(tempDir(t), 'audit.log');
-  const device = new FileAuditDevice({ file_path: file }, KEY);
+  const device = new FileAuditDevice({ file_path: file }, KEY, inThread);
   await device.open();
   const marker = `MARKER-${process.pid}-${Date.now()}-unique`;
   await device.log(entryWithData('r1', { deep: [{ value: marker }] }));
@@ -58,7 +70,7 @@ test('one JSON line per record in Vault layout, chained from genesis, nothing se
 
 test('group commit: concurrent records share writes and fsyncs, and every promise waits for its fsync', async (t) => {
   const file = path.join(tempDir(t), 'audit.log');
-  const device = new FileAuditDevice({ file_path: file }, KEY);
+  const device = new FileAuditDevice({ file_path: file }, KEY, inThread);
   await device.open();
   const n = 200;
   await Promise.all(Array.from({ length: n }, (_, i) => device.log(entryWithData(`r${i}`, { i }))));
@@ -75,11 +87,11 @@ test('group commit: concurrent records share writes and fsyncs, and every promis
 
 test('reopening an existing file continues its chain', async (t) => {
   const file = path.join(tempDir(t), 'audit.log');
-  const a = new FileAuditDevice({ file_path: file }, KEY);
+  const a = new FileAuditDevice({ file_path: file }, KEY, inThread);
   await a.log(sampleAuditEntry());
   await a.log(sampleAuditEntry());
   await a.close();
-  const b = new FileAuditDevice({ file_path: file }, KEY);
+  const b = new FileAuditDevice({ file_path: file }, KEY, inThread);
   await b.open();
   assert.equal(b.head().seq, 2);
   await b.log(sampleAuditEntry());
@@ -90,7 +102,7 @@ test('reopening an existing file continues its chain', async (t) => {
 test('reload after rotation: the new file continues the chain of the rotated one', async (t) => {
   const dir = tempDir(t);
   const file = path.join(dir, 'audit.log');
-  const device = new FileAuditDevice({ file_path: file }, KEY);
+  const device = new FileAuditDevice({ file_path: file }, KEY, inThread);
   await device.log(sampleAuditEntry());
   await device.log(sampleAuditEntry());
   fs.renameSync(file, `${file}.1`);
@@ -109,11 +121,11 @@ test('reload after rotation: the new file continues the chain of the rotated one
 
 test('a torn last line is terminated on reopen and shows as malformed', async (t) => {
   const file = path.join(tempDir(t), 'audit.log');
-  const a = new FileAuditDevice({ file_path: file }, KEY);
+  const a = new FileAuditDevice({ file_path: file }, KEY, inThread);
   await a.log(sampleAuditEntry());
   await a.close();
   fs.appendFileSync(file, '{"type":"requ');
-  const b = new FileAuditDevice({ file_path: file }, KEY);
+  const b = new FileAuditDevice({ file_path: file }, KEY, inThread);
   await b.log(sampleAuditEntry());
   await b.close();
   assert.equal(readLines(file).length, 3);
@@ -123,7 +135,7 @@ test('a torn last line is terminated on reopen and shows as malformed', async (t
 
 test('prefix and mode options; prefixed lines verify with the prefix', async (t) => {
   const file = path.join(tempDir(t), 'audit.log');
-  const device = new FileAuditDevice({ file_path: file, prefix: 'arca-audit: ', mode: '0640' }, KEY);
+  const device = new FileAuditDevice({ file_path: file, prefix: 'arca-audit: ', mode: '0640' }, KEY, inThread);
   await device.log(sampleAuditEntry());
   await device.log(sampleAuditEntry());
   await device.close();
@@ -136,7 +148,7 @@ test('prefix and mode options; prefixed lines verify with the prefix', async (t)
 test('hmac_accessor=false and log_raw=true are honoured; hashAuditValue matches what is written', async (t) => {
   const dir = tempDir(t);
   const accFile = path.join(dir, 'acc.log');
-  const acc = new FileAuditDevice({ file_path: accFile, hmac_accessor: 'false' }, KEY);
+  const acc = new FileAuditDevice({ file_path: accFile, hmac_accessor: 'false' }, KEY, inThread);
   await acc.log(sampleAuditEntry());
   await acc.close();
   const accText = fs.readFileSync(accFile, 'utf8');
@@ -145,7 +157,7 @@ test('hmac_accessor=false and log_raw=true are honoured; hashAuditValue matches 
   assert.ok(accText.includes(acc.hashAuditValue(SAMPLE_SECRETS.clientToken)));
 
   const rawFile = path.join(dir, 'raw.log');
-  const raw = new FileAuditDevice({ file_path: rawFile, log_raw: 'true' }, KEY);
+  const raw = new FileAuditDevice({ file_path: rawFile, log_raw: 'true' }, KEY, inThread);
   await raw.log(sampleAuditEntry());
   await raw.close();
   assert.ok(fs.readFileSync(rawFile, 'utf8').includes(SAMPLE_SECRETS.password));
@@ -161,14 +173,14 @@ test('invalid options are rejected at construction with invalid_request', () => 
     { file_path: '/tmp/x', nonsense: '1' },
   ];
   for (const options of bad) {
-    assert.throws(() => new FileAuditDevice(options, KEY), { name: 'ArcaError', code: 'invalid_request' });
+    assert.throws(() => new FileAuditDevice(options, KEY, inThread), { name: 'ArcaError', code: 'invalid_request' });
   }
 });
 
 test('a file under a non-directory cannot be opened, and writes then reject', async (t) => {
   const dir = tempDir(t);
   fs.writeFileSync(path.join(dir, 'plain'), 'x');
-  const device = new FileAuditDevice({ file_path: path.join(dir, 'plain', 'audit.log') }, KEY);
+  const device = new FileAuditDevice({ file_path: path.join(dir, 'plain', 'audit.log') }, KEY, inThread);
   await assert.rejects(device.open());
   await assert.rejects(device.log(sampleAuditEntry()), { name: 'ArcaError', code: 'internal' });
   await device.close();
@@ -176,7 +188,7 @@ test('a file under a non-directory cannot be opened, and writes then reject', as
 });
 
 test('discard writes nothing but still accepts records', async () => {
-  const device = new FileAuditDevice({ file_path: 'discard' }, KEY);
+  const device = new FileAuditDevice({ file_path: 'discard' }, KEY, inThread);
   await device.open();
   await device.log(sampleAuditEntry());
   assert.equal(device.head().seq, 1);
@@ -188,7 +200,7 @@ test('after a failed reopen the device retries on the next write and keeps its c
   const logDir = path.join(dir, 'logs');
   fs.mkdirSync(logDir);
   const file = path.join(logDir, 'audit.log');
-  const device = new FileAuditDevice({ file_path: file }, KEY);
+  const device = new FileAuditDevice({ file_path: file }, KEY, inThread);
   await device.log(sampleAuditEntry());
   const before = fs.readFileSync(file, 'utf8');
   fs.rmSync(logDir, { recursive: true });

@@ -5,12 +5,21 @@
 // a missing directory is not created: enabling a device on a mistyped path fails loudly.
 // On open the chain continues from the file's last line; a new or rotated-away (empty) file
 // continues the chain this process was already writing, so rotated files link together.
-import { open, type FileHandle } from 'node:fs/promises';
+// A file target is run by the audit worker thread when it is available (open, lines, write,
+// fdatasync: one message per batch each way; see audit-line-worker.ts); otherwise, and for
+// stdout, here on the event loop. Either way the same code opens and appends
+// (open-audit-file.ts) and the device's chain head is the one the worker answers.
+import type { FileHandle } from 'node:fs/promises';
 import { ArcaError } from '../lib/errors.js';
 import type { ChainHead } from './audit-chain.js';
 import type { AuditDeviceOptions } from './audit-device.js';
+import type { BatchEntry } from './audit-line-maker.js';
+import { AuditWorkerClient } from './audit-worker-client.js';
 import { BatchedAuditDevice } from './batched-audit-device.js';
-import { readChainTail } from './read-chain-tail.js';
+import type { LineWorkerReply } from './line-worker-protocol.js';
+import { appendDurably, openAuditFile } from './open-audit-file.js';
+import { WorkerFileOutput } from './worker-file-output.js';
+import { nextAuditDeviceId } from './worker-line-maker.js';
 
 type Target = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'stdout' | 'discard' };
 
@@ -19,10 +28,18 @@ export class FileAuditDevice extends BatchedAuditDevice {
   private readonly mode: number;
   private readonly prefix: string;
   private handle: FileHandle | undefined;
+  /** Set while the audit worker runs this device's file. */
+  private output: WorkerFileOutput | undefined;
+  private readonly workerDevice = nextAuditDeviceId();
+  private readonly useWorker: boolean;
 
-  /** Validates options only; nothing is opened until `open()` (or the first write). */
-  constructor(options: AuditDeviceOptions, hmacKey: Uint8Array) {
-    super('file', options, hmacKey, ['file_path', 'path', 'mode']);
+  /**
+   * Validates options only; nothing is opened until `open()` (or the first write).
+   * `inThread` keeps the file (and line making) on the event loop (tests).
+   */
+  constructor(options: AuditDeviceOptions, hmacKey: Uint8Array, inThread = false) {
+    super('file', options, hmacKey, ['file_path', 'path', 'mode'], inThread);
+    this.useWorker = !inThread;
     const filePath = options['file_path'] ?? options['path'];
     if (filePath === undefined || filePath === '') {
       throw new ArcaError('invalid_request', 'audit file device: option "file_path" is required');
@@ -37,17 +54,56 @@ export class FileAuditDevice extends BatchedAuditDevice {
 
   protected override async openOutput(): Promise<ChainHead | undefined> {
     if (this.target.kind !== 'file') return undefined;
-    const handle = await open(this.target.path, 'a+', this.mode === 0 ? 0o600 : this.mode);
-    try {
-      if (this.mode !== 0) await handle.chmod(this.mode);
-      const tail = await readChainTail(handle, this.prefix);
-      if (tail.torn) await writeAll(handle, Buffer.from('\n'));
-      this.handle = handle;
-      return tail.head;
-    } catch (err) {
-      await handle.close().catch(() => undefined);
-      throw err;
+    const worker = this.useWorker ? AuditWorkerClient.get() : undefined;
+    if (worker !== undefined) {
+      const file = { path: this.target.path, mode: this.mode };
+      let reply: LineWorkerReply | undefined;
+      try {
+        reply = await worker.request({ kind: 'open', device: this.workerDevice, settings: this.lineSettings, file, head: this.head() });
+      } catch {
+        reply = undefined; // the worker is gone: open here instead
+      }
+      if (reply !== undefined) {
+        if (reply.kind !== 'opened') throw workerError(reply.kind === 'error' ? reply.error : reply.kind);
+        this.output = new WorkerFileOutput(
+          worker,
+          this.workerDevice,
+          (appended) => {
+            this.noteHead(appended.head);
+            this.io.records += appended.records;
+            if (appended.synced) {
+              this.io.writes += 1;
+              this.io.syncs += 1;
+            }
+          },
+          {
+            notPrepared: () => new ArcaError('internal', 'audit: the entry could not be prepared'),
+            notWritten: (code) => new ArcaError('internal', 'audit file device could not write', { cause: workerError(code) }),
+          },
+          () => {
+            this.output = undefined;
+            this.outputLost();
+          },
+        );
+        return reply.head;
+      }
     }
+    const opened = await openAuditFile(this.target.path, this.mode, this.prefix);
+    this.handle = opened.handle;
+    return opened.head;
+  }
+
+  protected override offloaded(): WorkerFileOutput | undefined {
+    return this.output;
+  }
+
+  protected override async appendBatch(head: ChainHead, batch: readonly BatchEntry[]): Promise<{ head: ChainHead; failed: readonly number[] }> {
+    const output = this.output;
+    if (output === undefined) return super.appendBatch(head, batch);
+    // Counted by the output's callback; the base class counts nothing more for this batch.
+    const appended = await output.appendNow(batch);
+    this.io.records -= batch.length - appended.failed.length;
+    return appended;
   }
 
   protected override async writeBatch(bytes: Buffer): Promise<void> {
@@ -61,30 +117,31 @@ export class FileAuditDevice extends BatchedAuditDevice {
       case 'file': {
         const handle = this.handle;
         if (handle === undefined) throw new ArcaError('internal', 'audit file device is not open');
-        await writeAll(handle, bytes);
+        await appendDurably(handle, bytes);
         this.io.writes += 1;
-        await handle.datasync();
         this.io.syncs += 1;
       }
     }
   }
 
   protected override async closeOutput(): Promise<void> {
+    const output = this.output;
+    this.output = undefined;
+    // Queued records go out before the close, which the worker answers after them.
+    await output?.close();
     const handle = this.handle;
     this.handle = undefined;
     await handle?.close();
   }
 }
 
-async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) {
-    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
-    done += bytesWritten;
-  }
+/** A worker's failure as an error the device reports (code only, as the worker sends). */
+function workerError(code: string): Error {
+  const err = new Error(`audit worker: ${code}`) as NodeJS.ErrnoException;
+  err.code = code;
+  return err;
 }
 
-/** Through the stream, which copes with a non-blocking pipe on fd 1. */
 function writeStdout(bytes: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     process.stdout.write(bytes, (err) => (err ? reject(err) : resolve()));

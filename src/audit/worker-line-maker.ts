@@ -9,88 +9,18 @@
 //
 // Blocks shared by a request's two records (see audit-line-serializer.ts) are numbered
 // here, once per block object, so the worker can reuse their text across batches.
-import { Worker } from 'node:worker_threads';
 import type { ChainHead } from './audit-chain.js';
 import { LocalLineMaker } from './audit-line-maker.js';
 import type { AuditLineMaker, BatchEntry, LineSettings, MadeLines } from './audit-line-maker.js';
 import type { AuditAuth, AuditEntry, AuditRequest } from './audit-entry.js';
-import type { LineWorkerReply, LineWorkerRequest } from './line-worker-protocol.js';
-
-class WorkerGone extends Error {}
-
-interface Pending {
-  readonly resolve: (reply: LineWorkerReply) => void;
-  readonly reject: (err: Error) => void;
-}
-
-/** The process's one line worker. */
-class LineWorker {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private readonly known = new Set<number>();
-  private nextCall = 1;
-  dead = false;
-
-  constructor() {
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    this.worker = new Worker(new URL(`./audit-line-worker${ext}`, import.meta.url));
-    this.worker.unref();
-    this.worker.on('message', (reply: LineWorkerReply) => {
-      const p = this.pending.get(reply.call);
-      if (p === undefined) return;
-      this.pending.delete(reply.call);
-      if (this.pending.size === 0) this.worker.unref();
-      p.resolve(reply);
-    });
-    const fail = (): void => {
-      this.dead = true;
-      for (const p of this.pending.values()) p.reject(new WorkerGone());
-      this.pending.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', fail);
-  }
-
-  make(device: number, settings: LineSettings, head: ChainHead, batch: readonly BatchEntry[]): Promise<LineWorkerReply> {
-    if (this.dead) return Promise.reject(new WorkerGone());
-    const call = this.nextCall++;
-    const request: LineWorkerRequest = { call, device, head, batch, ...(this.known.has(device) ? {} : { settings }) };
-    return new Promise((resolve, reject) => {
-      try {
-        this.worker.postMessage(request);
-      } catch (err) {
-        // Not cloneable (or the port is closed): the caller makes this batch itself.
-        reject(err instanceof Error ? err : new Error('postMessage failed'));
-        return;
-      }
-      this.known.add(device);
-      if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(call, { resolve, reject });
-    });
-  }
-}
-
-let shared: LineWorker | undefined;
-let unavailable = false;
-
-function lineWorker(): LineWorker | undefined {
-  if (unavailable) return undefined;
-  if (shared === undefined || shared.dead) {
-    if (shared?.dead === true) {
-      unavailable = true;
-      return undefined;
-    }
-    try {
-      shared = new LineWorker();
-    } catch {
-      unavailable = true;
-      return undefined;
-    }
-  }
-  return shared;
-}
+import { AuditWorkerClient } from './audit-worker-client.js';
 
 let nextDevice = 1;
+
+/** Device numbers, unique in this process (the worker keys its per-device state by them). */
+export function nextAuditDeviceId(): number {
+  return nextDevice++;
+}
 let nextBlock = 1;
 const blockIds = new WeakMap<object, number>();
 
@@ -113,7 +43,7 @@ const OMITTED_AUTH: AuditAuth = {
  * Numbers each entry's blocks; a block already carried by an earlier entry of this batch is
  * replaced by a stand-in, so a request's two records in one batch clone it only once.
  */
-function numbered(batch: readonly BatchEntry[]): BatchEntry[] {
+export function numberBlocks(batch: readonly BatchEntry[]): BatchEntry[] {
   const carried = new Set<number>();
   return batch.map(({ entry }) => {
     const auth = entry.auth === undefined ? undefined : blockId(entry.auth);
@@ -133,7 +63,7 @@ function numbered(batch: readonly BatchEntry[]): BatchEntry[] {
 }
 
 export class WorkerLineMaker implements AuditLineMaker {
-  private readonly device = nextDevice++;
+  private readonly device = nextAuditDeviceId();
   private readonly local: LocalLineMaker;
 
   constructor(private readonly settings: LineSettings) {
@@ -141,15 +71,15 @@ export class WorkerLineMaker implements AuditLineMaker {
   }
 
   async make(head: ChainHead, batch: readonly BatchEntry[]): Promise<MadeLines> {
-    const worker = lineWorker();
+    const worker = AuditWorkerClient.get();
     if (worker === undefined) return this.local.make(head, batch);
-    let reply: LineWorkerReply;
+    let reply;
     try {
-      reply = await worker.make(this.device, this.settings, head, numbered(batch));
+      reply = await worker.request({ kind: 'lines', device: this.device, settings: this.settings, head, batch: numberBlocks(batch) });
     } catch {
       return this.local.make(head, batch);
     }
-    if ('error' in reply) return this.local.make(head, batch);
+    if (reply.kind !== 'lines') return this.local.make(head, batch);
     return { bytes: Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset, reply.bytes.byteLength), head: reply.head, failed: reply.failed };
   }
 }
