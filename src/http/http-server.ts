@@ -94,6 +94,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
+const EMPTY_BODY = Buffer.alloc(0);
+
 async function serve(options: HttpServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   let out: HttpOutput;
   const declared = Number(req.headers['content-length'] ?? '0');
@@ -104,7 +106,10 @@ async function serve(options: HttpServerOptions, req: http.IncomingMessage, res:
     req.resume();
     return;
   }
-  const body = await readBody(req, options.maxRequestSize);
+  // A request that declares no body (most GETs) has none to wait for; Node discards the
+  // stream once the answer is sent.
+  const bodiless = req.headers['transfer-encoding'] === undefined && (declared === 0 || Number.isNaN(declared));
+  const body = bodiless ? EMPTY_BODY : await readBody(req, options.maxRequestSize);
   if (body === 'too-large') {
     res.setHeader('connection', 'close');
     send(res, renderError(tooLarge(options.maxRequestSize)));
