@@ -29,6 +29,10 @@ function codePointRank(unit: number): number {
  * bound so a prefix read becomes an indexed range read.
  */
 export function prefixEnd(prefix: string): string | undefined {
+  // Fast path (every scan runs this): a last character below the surrogates, or between
+  // them and U+FFFF, is simply incremented; the general walk below handles the rest.
+  const last = prefix.charCodeAt(prefix.length - 1);
+  if (last < 0xd7ff || (last > 0xdfff && last < 0xffff)) return prefix.slice(0, -1) + String.fromCharCode(last + 1);
   const points = Array.from(prefix);
   while (points.length > 0) {
     const last = points.pop() as string;
