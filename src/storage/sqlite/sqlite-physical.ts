@@ -4,18 +4,21 @@
 // disk (survives SIGKILL or power loss) before its promise resolves.
 //
 // Concurrency model: better-sqlite3 is synchronous, so every write (plain or transactional)
-// runs on one write connection behind an in-process FIFO mutex, and a transaction holds
-// BEGIN IMMEDIATE..COMMIT across its async `fn`. Plain reads use a second, read-only
-// connection, which in WAL mode sees only committed data, so they never observe an open
-// transaction's writes and never wait for it. Contract for callers: open one SqlitePhysical
-// per file per process, and never call this storage (rather than `tx`) from inside `fn`:
-// writes would wait for the transaction that is waiting for them.
+// runs on one write connection, one logical transaction at a time, in arrival order.
+// Group commit: the logical transactions (and plain writes) queued while one SQLite
+// transaction is open run inside it, each in its own SAVEPOINT (a failing one is rolled back
+// to its savepoint alone), and one COMMIT — one fsync — makes the whole group durable before
+// any of their promises resolve. Serial order is preserved: each sees the writes of those
+// before it. Plain reads use a second, read-only connection, which in WAL mode sees only
+// committed data, so they never observe an open transaction's writes and never wait for it.
+// Contract for callers: open one SqlitePhysical per file per process, and never call this
+// storage (rather than `tx`) from inside `fn`: writes would wait for the transaction that is
+// waiting for them.
 import { mkdirSync, closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Physical, ScanOptions, StorageWriter, Transaction } from '../storage.js';
 import { ArcaError } from '../../lib/errors.js';
-import { AsyncMutex } from '../inmem/async-mutex.js';
 import { compareKeys, listSync, prefixEnd } from '../inmem/key-order.js';
 import type { PageRequest } from '../inmem/key-order.js';
 
@@ -158,12 +161,26 @@ function configure(db: Db, busyTimeoutMs: number): void {
   db.pragma('synchronous = FULL');
 }
 
+/** A logical transaction waiting for, or running in, a group. */
+interface Queued {
+  readonly fn: (tx: Transaction) => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** Most logical transactions one COMMIT covers (bounds how long the first one waits). */
+const MAX_GROUP = 256;
+
 export class SqlitePhysical implements Physical {
   readonly kind = 'sqlite' as const;
-  private readonly mutex = new AsyncMutex();
   private readonly writer: Statements;
   private readonly writes: Writes;
   private readonly reader: Statements;
+  private readonly queue: Queued[] = [];
+  /** Logical transactions (and plain writes) committed, and the COMMITs that did it. */
+  private readonly counts = { transactions: 0, commits: 0 };
+  /** The running group loop; undefined when idle. */
+  private running: Promise<void> | undefined;
   private closed = false;
 
   private constructor(writeDb: Db, readDb: Db) {
@@ -219,48 +236,102 @@ export class SqlitePhysical implements Physical {
   put(key: string, value: Uint8Array): Promise<void> {
     this.check();
     const copy = Buffer.from(value);
-    return this.serialized(() => this.writes.put(key, copy));
+    return this.enqueue(async () => this.writes.put(key, copy));
   }
 
   delete(key: string): Promise<void> {
     this.check();
-    return this.serialized(() => this.writes.delete(key));
+    return this.enqueue(async () => this.writes.delete(key));
   }
 
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     this.check();
-    const db = this.writer.database;
-    return this.serialized(async () => {
-      db.exec('BEGIN IMMEDIATE');
-      const tx = new SqliteTransaction(this.writer, this.writes);
-      try {
-        const result = await fn(tx);
-        tx.close();
-        db.exec('COMMIT');
-        return result;
-      } catch (err) {
-        tx.close();
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw err;
-      }
-    });
+    return this.enqueue(fn);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Queued writes and an open transaction finish first.
-    await this.mutex.run(() => {
-      this.reader.database.close();
-      this.writer.database.close();
+    // Queued writes and an open group finish first.
+    while (this.running !== undefined) await this.running;
+    this.reader.database.close();
+    this.writer.database.close();
+  }
+
+  private enqueue<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      this.kick();
     });
   }
 
-  private async serialized<T>(fn: () => Promise<T> | T): Promise<T> {
+  private kick(): void {
+    if (this.running !== undefined) return;
+    this.running = this.runGroups().finally(() => {
+      this.running = undefined;
+      // Queued between the loop's last check and this callback: start again.
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
+  /** Runs groups until the queue is empty. */
+  private async runGroups(): Promise<void> {
+    while (this.queue.length > 0) await this.runGroup();
+  }
+
+  /**
+   * One SQLite transaction: queued logical transactions run one after another, each in a
+   * savepoint, taking newcomers until the queue is empty (or MAX_GROUP ran); then one COMMIT.
+   */
+  private async runGroup(): Promise<void> {
+    const db = this.writer.database;
     try {
-      return await this.mutex.run(fn);
+      db.exec('BEGIN IMMEDIATE');
     } catch (err) {
-      throw classify(err);
+      for (const q of this.queue.splice(0, MAX_GROUP)) q.reject(classify(err));
+      return;
     }
+    const done: { q: Queued; value: unknown }[] = [];
+    let ran = 0;
+    while (this.queue.length > 0 && ran < MAX_GROUP) {
+      const q = this.queue.shift() as Queued;
+      ran++;
+      const tx = new SqliteTransaction(this.writer, this.writes);
+      try {
+        db.exec('SAVEPOINT tx');
+        const value = await q.fn(tx);
+        tx.close();
+        db.exec('RELEASE tx');
+        done.push({ q, value });
+      } catch (err) {
+        tx.close();
+        if (db.inTransaction) {
+          try {
+            db.exec('ROLLBACK TO tx');
+            db.exec('RELEASE tx');
+          } catch {
+            // The transaction itself is gone (SQLite rolled it back): the group fails below.
+          }
+        }
+        q.reject(classify(err));
+      }
+      if (!db.inTransaction) break;
+    }
+    try {
+      if (!db.inTransaction) throw new Error('sqlite rolled back the transaction');
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      for (const d of done) d.q.reject(classify(err));
+      return;
+    }
+    this.counts.transactions += done.length;
+    this.counts.commits += 1;
+    for (const d of done) d.q.resolve(d.value);
+  }
+
+  /** For tests and metrics: `commits < transactions` shows group commit at work. */
+  commitStats(): { transactions: number; commits: number } {
+    return { ...this.counts };
   }
 }
