@@ -125,6 +125,7 @@ export class Core {
       clock,
       leases: this.leases,
       onRevoked: (tokenKey) => this.onTokenRevoked(tokenKey),
+      identityPolicies: (entityId) => this.identityPoliciesOf(entityId),
     });
     // Built before the mounts: the identity/ backend is created with them.
     this.identity = new IdentityStore({
@@ -319,12 +320,34 @@ export class Core {
     for (const m of this.router.all()) await m.handler.backend.onTokenRevoked?.(tokenKey);
   }
 
-  /** Revokes a mount's leases before it is removed. */
+  /** Vault's identity_policies of a token's entity; none for a disabled or deleted entity. */
+  private async identityPoliciesOf(entityId: string): Promise<readonly string[]> {
+    try {
+      return (await this.identity.effective(entityId)).identityPolicies;
+    } catch (err) {
+      if (isArcaError(err) && err.code === 'permission_denied') return [];
+      throw err;
+    }
+  }
+
+  /**
+   * Revokes a mount's leases before it is removed and, for an auth method, every token its
+   * logins minted with their children (Vault's disableCredential). A failure leaves the
+   * mount enabled (the revocation runs before the table changes), so disabling it again
+   * finishes the job. A login that passed its mount check just before the sweep may mint a
+   * token after it, so the index is swept once more when the mount no longer routes.
+   */
   async unmount(table: 'mounts' | 'auth', path: string): Promise<void> {
+    let authAccessor: string | undefined;
     await this.mounts.unmount(table, path, async (entry) => {
       const prefix = entry.table === 'auth' ? `auth/${entry.path}` : entry.path;
       await this.leases.revokePrefix(prefix, { force: true });
+      if (entry.table === 'auth') {
+        authAccessor = entry.accessor;
+        await this.tokens.revokeByMount(entry.accessor);
+      }
     });
+    if (authAccessor !== undefined) await this.tokens.revokeByMount(authAccessor);
   }
 }
 

@@ -79,7 +79,14 @@ export async function completeLogin(core: Core, methodAuth: ResponseAuth, ctx: {
 export async function mintLoginToken(core: Core, login: ParkedLogin): Promise<LoginOutcome> {
   const mounted = core.router.byAccessor(login.mountAccessor);
   if (!mounted) throw new ArcaError('invalid_request', 'the auth method of this login has been disabled');
-  const created = await core.tokens.createForLogin(login.auth, { path: login.path, mountConfig: core.mounts.mountConfig(mounted.entry), entityId: login.entityId });
+  // The token records its mount's accessor (and the method's `internal` data): renewal asks
+  // that mount, and disabling it revokes the token.
+  const created = await core.tokens.createForLogin(login.auth, {
+    path: login.path,
+    mountAccessor: login.mountAccessor,
+    mountConfig: core.mounts.mountConfig(mounted.entry),
+    entityId: login.entityId,
+  });
   const e = created.entry;
   const identity = await core.identity.effective(login.entityId);
   return {

@@ -1,11 +1,16 @@
 // src/core — asks the auth method that minted a login token whether the token may be renewed
-// (Vault's AuthRenew, reached through the token's path as Vault's expiration manager does).
-// Called by auth/token/renew and renew-self before the TTL is extended; a refusal thrown by
-// the method's `renewLogin` reaches the caller as is (400 with Vault's text). Tokens that no
-// login minted (auth/token/create, root, wrapping tokens) are never asked about.
+// (Vault's AuthRenew). Called by auth/token/renew and renew-self before the TTL is extended;
+// a refusal thrown by the method's `renewLogin` reaches the caller as is (400 with Vault's
+// text). Tokens that no login minted (auth/token/create, root, wrapping tokens) are never
+// asked about.
+// The method asked is the mount the token records (its accessor), not whatever is mounted at
+// the token's login path today: a method disabled and enabled again at the same path is a new
+// mount with a new accessor and is never asked about the old mount's tokens (their renewal is
+// refused; disabling revokes them anyway). Tokens minted before the accessor was recorded
+// fall back to routing their login path, as before.
 import { ArcaError } from '../lib/errors.js';
 import type { LogicalRequest } from '../framework/logical.js';
-import type { Router } from './router/router.js';
+import type { MountedBackend, Router } from './router/router.js';
 import type { TokenEntry } from './tokens/token-entry.js';
 
 export const METHOD_GONE = 'the auth method that issued this token is no longer enabled, not renewing';
@@ -15,14 +20,17 @@ function isLoginPath(path: string): boolean {
   return path.startsWith('auth/') && !path.startsWith('auth/token/');
 }
 
+/** The auth mount that minted `entry`, if it is still enabled. */
+function issuingMount(router: Router, entry: TokenEntry): MountedBackend | undefined {
+  const mount = entry.mountAccessor !== undefined ? router.byAccessor(entry.mountAccessor) : router.route(entry.path)?.mount;
+  return mount && mount.entry.table === 'auth' && mount.entry.type !== 'token' ? mount : undefined;
+}
+
 export async function askIssuingMethod(router: Router, entry: TokenEntry, req: LogicalRequest): Promise<void> {
-  if (!isLoginPath(entry.path)) return;
-  const match = router.route(entry.path);
-  // A token whose login path no longer routes to an auth method (disabled, or moved) is not
-  // extended. The entry records no mount accessor, so a method enabled again at the same
-  // path is the one asked (Vault routes renewals by the token's path too).
-  if (!match || match.mount.entry.table !== 'auth' || match.mount.entry.type === 'token') throw new ArcaError('invalid_request', METHOD_GONE);
-  const backend = match.mount.handler.backend;
+  if (entry.mountAccessor === undefined && !isLoginPath(entry.path)) return;
+  const mount = issuingMount(router, entry);
+  if (!mount) throw new ArcaError('invalid_request', METHOD_GONE);
+  const backend = mount.handler.backend;
   if (!backend.renewLogin) return;
   await backend.renewLogin({
     path: entry.path,

@@ -123,7 +123,7 @@ test('tokens no login minted are renewed unasked; a login token whose method is 
     await t.client.write('auth/userpass/users/bob', { password: 'pw' });
     const app = await login(t, 'auth/userpass/login/bob', { password: 'pw' });
     assert.equal((await t.client.raw('DELETE', 'sys/auth/userpass')).status, 204);
-    // Disabling does not revoke the method's tokens yet (Vault does); either way the token is
+    // Disabling revokes the method's tokens (auth-disable.test.ts); either way the token is
     // never extended afterwards.
     const res = await renewByRoot(t, app);
     assert.equal(res.status, 400);

@@ -189,7 +189,7 @@ test('a token with bound CIDRs works only from inside them', async () => {
     const mintFor = async (cidrs: string[]): Promise<string> => {
       const created = await t.server.core.tokens.createForLogin(
         { policies: ['default'], displayName: 'bound', metadata: {}, ttl: 600, maxTtl: 0, period: 0, explicitMaxTtl: 0, numUses: 0, renewable: true, boundCidrs: cidrs },
-        { path: 'auth/test/login', mountConfig: { defaultLeaseTtl: 600, maxLeaseTtl: 600 } },
+        { path: 'auth/test/login', mountAccessor: 'test_0000', mountConfig: { defaultLeaseTtl: 600, maxLeaseTtl: 600 } },
       );
       return created.token;
     };

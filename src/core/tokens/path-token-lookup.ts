@@ -1,5 +1,6 @@
 // src/core/tokens — auth/token/lookup, lookup-self, lookup-accessor and the accessors/ list.
-// The raw token id appears in the data only when the caller supplied it (Vault's rule).
+// The raw token id appears in the data only when the caller supplied it (Vault's rule);
+// identity_policies are shown for a token with an entity, as Vault does.
 import { ArcaError } from '../../lib/errors.js';
 import { field } from '../../framework/field.js';
 import { definePath } from '../../framework/path-spec.js';
@@ -10,7 +11,7 @@ export function tokenLookupPaths(ctx: TokenBackendContext): AnyPathSpec[] {
   const { store } = ctx;
   const lookupSelf = async ({ req }: { req: Parameters<TokenBackendContext['caller']>[0] }) => {
     const entry = await ctx.caller(req);
-    return { data: store.lookupResponse(entry, req.clientToken) };
+    return { data: await store.lookupData(entry, req.clientToken) };
   };
   return [
     definePath({
@@ -22,7 +23,7 @@ export function tokenLookupPaths(ctx: TokenBackendContext): AnyPathSpec[] {
           if (fields.token === undefined || fields.token === '') return lookupSelf({ req });
           const entry = await store.lookup(fields.token);
           if (!entry) throw new ArcaError('permission_denied', 'bad token');
-          return { data: store.lookupResponse(entry, fields.token) };
+          return { data: await store.lookupData(entry, fields.token) };
         },
       },
       summary: 'Look up a token given in the body.',
@@ -40,7 +41,7 @@ export function tokenLookupPaths(ctx: TokenBackendContext): AnyPathSpec[] {
         update: async ({ fields }) => {
           const entry = await store.lookupAccessor(fields.accessor);
           if (!entry) throw new ArcaError('invalid_request', 'invalid accessor');
-          return { data: store.lookupResponse(entry) };
+          return { data: await store.lookupData(entry) };
         },
       },
       summary: 'Look up a token by its accessor (no token id is returned).',

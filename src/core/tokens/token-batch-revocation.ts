@@ -5,7 +5,7 @@
 // is not) and a paged cursor per level. Each token is revoked in the same order as ever:
 // its leases (LeaseManager.revokeByToken: lease revocations touch backends, each under its
 // own intent), then the `onRevoked` hook (cubbyhole), then its records — but the records
-// (entry, accessor, parent link, expiry entry) of up to `maxPerTransaction` tokens of
+// (entry, accessor, parent link, auth mount index entry, expiry entry) of up to `maxPerTransaction` tokens of
 // every tree of the batch are deleted in one transaction, which also clears the intents of
 // the roots whose trees it completes. The caller holds a revocation intent for each root,
 // so a crash at any point leaves the intent and a retry walks what is left.
@@ -229,6 +229,7 @@ class BatchPass {
       if (entry) {
         await tx.delete(tokenKeys.accessor(entry.accessor));
         if (parentLink !== '') await tx.delete(parentLink);
+        if (entry.mountAccessor !== undefined) await tx.delete(tokenKeys.mountToken(entry.mountAccessor, step.tokenKey));
         await leases.scheduleToken(tx, step.tokenKey, 0, entry.expireTime);
       }
       // The link walked may differ from the entry's parent (a dangling or corrupted link).

@@ -32,6 +32,18 @@ export interface TokenEntry {
   readonly expireTime: number;
   /** Epoch ms; 0 = never renewed. */
   readonly lastRenewalTime: number;
+  /**
+   * Login tokens: the accessor of the auth mount whose login minted the token (indexed at
+   * sys/token/mount/<accessor>/<tokenKey>, so disabling the mount revokes it). Absent for
+   * tokens no login minted, and for login tokens minted before mounts were recorded.
+   */
+  readonly mountAccessor?: string;
+  /**
+   * The auth method's private login data (ResponseAuth.internal: jwt's role, cert's
+   * certificate binding). Never shown: lookups, auth blocks and RequestAuth (which audit
+   * records) pick their fields by name and leave it out.
+   */
+  readonly internal?: Readonly<Record<string, unknown>>;
 }
 
 /** Whether the token may be used at `now` (expired tokens are dead before the reaper runs). */

@@ -3,6 +3,9 @@
 //   sys/token/id/<tokenKey>                   TokenEntry
 //   sys/token/accessor/<accessor>             { id: tokenKey }
 //   sys/token/parent/<parentKey>/<childKey>   empty: the parent/child tree, read by range
+//   sys/token/mount/<mountAccessor>/<tokenKey> empty: login tokens by the auth mount that minted
+//                                             them (written with the token, deleted with its
+//                                             records), read by range when the mount is disabled
 // Lookups go by HMAC, so no token is ever compared as a string.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Storage, StorageReader, StorageWriter } from '../../storage/storage.js';
@@ -16,13 +19,21 @@ export const SALT_KEY = 'sys/token/salt';
 export const ID_PREFIX = 'sys/token/id/';
 export const ACCESSOR_PREFIX = 'sys/token/accessor/';
 export const PARENT_PREFIX = 'sys/token/parent/';
+export const MOUNT_PREFIX = 'sys/token/mount/';
 
 export const tokenKeys = {
   id: (tokenKey: string): string => `${ID_PREFIX}${tokenKey}`,
   accessor: (accessor: string): string => `${ACCESSOR_PREFIX}${accessor}`,
   children: (parentKey: string): string => `${PARENT_PREFIX}${parentKey}/`,
   child: (parentKey: string, childKey: string): string => `${PARENT_PREFIX}${parentKey}/${childKey}`,
+  mountTokens: (mountAccessor: string): string => `${MOUNT_PREFIX}${mountAccessor}/`,
+  mountToken: (mountAccessor: string, tokenKey: string): string => `${MOUNT_PREFIX}${mountAccessor}/${tokenKey}`,
 };
+
+/** A mount accessor usable as one key segment (the router's are `<type>_<8 hex>`). */
+export function isIndexableAccessor(mountAccessor: string): boolean {
+  return mountAccessor !== '' && mountAccessor.length <= 128 && !mountAccessor.includes('/');
+}
 
 const MAX_TOKEN_LENGTH = 1024;
 /**

@@ -73,6 +73,17 @@ export function lookupResponse(entry: TokenEntry, now: number, token?: string): 
   return data;
 }
 
+/**
+ * What identity adds to a lookup, as Vault's token store does for a token with an entity:
+ * `identity_policies` (the entity's and its groups' policies, internal and external groups
+ * alike) and `external_namespace_policies` (always empty: Arca has no namespaces), both only
+ * when there is at least one such policy.
+ */
+export function identityLookupFields(identityPolicies: readonly string[]): Record<string, unknown> {
+  if (identityPolicies.length === 0) return {};
+  return { identity_policies: [...identityPolicies], external_namespace_policies: {} };
+}
+
 export function authBlock(entry: TokenEntry, token: string, now: number): TokenAuthBlock {
   return {
     client_token: token,

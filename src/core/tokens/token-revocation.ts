@@ -48,6 +48,16 @@ export class TokenRevocation implements TokenBatchRevoker {
     return this.batch.revokeSubtrees(roots, clear, start);
   }
 
+  /**
+   * Revokes the subtrees of many roots with batched transactions, for callers whose own
+   * durable record stands in for the intent (the auth mount index): `clear` deletes it in
+   * the transaction that deletes each root. Throws the first failure once all were tried.
+   */
+  async revokeRoots(roots: readonly string[], clear: (tx: StorageWriter, tokenKey: string) => Promise<void>): Promise<void> {
+    const failures = await this.batch.revokeSubtrees(roots, clear);
+    for (const err of failures.values()) throw err;
+  }
+
   /** Makes the children orphans, then revokes the token alone. */
   async revokeOrphan(tokenKey: string): Promise<void> {
     const { records } = this.deps;

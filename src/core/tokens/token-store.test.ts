@@ -208,7 +208,7 @@ test('createForLogin mints an orphan from ResponseAuth within the mount limits',
   const { tokens } = world();
   const created = await tokens.createForLogin(
     { policies: ['Dev', 'dev'], displayName: 'userpass-alice', metadata: { username: 'alice' }, ttl: 9999, maxTtl: 600, period: 0, explicitMaxTtl: 0, numUses: 0, renewable: true, boundCidrs: [] },
-    { path: 'auth/userpass/login/alice', mountConfig: { defaultLeaseTtl: 300, maxLeaseTtl: 3600 } },
+    { path: 'auth/userpass/login/alice', mountAccessor: 'userpass_0000', mountConfig: { defaultLeaseTtl: 300, maxLeaseTtl: 3600 } },
   );
   assert.deepEqual(created.entry.policies, ['default', 'dev']);
   assert.equal(created.entry.ttl, 600);

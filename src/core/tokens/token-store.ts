@@ -3,7 +3,8 @@
 // revokes. Sits on a Storage above the barrier and on the LeaseManager, which indexes each
 // expiring token in sys/expire/at/ so the same reaper revokes tokens and leases; the store
 // registers itself as the manager's TokenHooks. `onRevoked(tokenKey)` lets per-token data
-// (cubbyhole) be dropped when a token dies.
+// (cubbyhole) be dropped when a token dies. Login tokens remember the auth mount that minted
+// them (its accessor, indexed by range) so disabling the mount revokes them.
 import type { Clock } from '../../lib/clock.js';
 import { ArcaError } from '../../lib/errors.js';
 import type { MountConfig } from '../../framework/backend.js';
@@ -16,8 +17,8 @@ import { resolveCreate, sanitizePolicies } from './token-create-rules.js';
 import type { CreateTokenParams } from './token-create-rules.js';
 import { isLive } from './token-entry.js';
 import type { TokenEntry } from './token-entry.js';
-import { TokenRecords, tokenKeys, ACCESSOR_PREFIX } from './token-records.js';
-import { lookupResponse, toRequestAuth } from './token-response.js';
+import { TokenRecords, tokenKeys, ACCESSOR_PREFIX, isIndexableAccessor } from './token-records.js';
+import { identityLookupFields, lookupResponse, toRequestAuth } from './token-response.js';
 import { TokenRevocation } from './token-revocation.js';
 import { tidyTokens } from './token-tidy.js';
 import type { TokenTidyResult } from './token-tidy.js';
@@ -32,6 +33,11 @@ export interface TokenStoreOptions {
   readonly config?: () => MountConfig;
   readonly onRevoked?: (tokenKey: string) => Promise<void>;
   readonly batchSize?: number;
+  /**
+   * The entity's and its groups' policies (Vault's identity_policies) for token lookups;
+   * without it lookups show none.
+   */
+  readonly identityPolicies?: (entityId: string) => Promise<readonly string[]>;
 }
 
 export interface CreatedToken {
@@ -49,6 +55,19 @@ export interface TokenUse {
 
 export const DEFAULT_TOKEN_CONFIG: MountConfig = { defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600 };
 
+/** Index entries read (and token trees revoked) per round when a mount's tokens are revoked. */
+const MOUNT_REVOKE_PAGE = 500;
+
+/** What a login records on its token besides the ResponseAuth. */
+export interface LoginTokenContext {
+  /** The login request path ("auth/userpass/login/alice"). */
+  readonly path: string;
+  /** The accessor of the auth mount that accepted the login. */
+  readonly mountAccessor: string;
+  readonly mountConfig: MountConfig;
+  readonly entityId?: string;
+}
+
 export class TokenStore {
   private readonly records: TokenRecords;
   private readonly clock: Clock;
@@ -56,6 +75,7 @@ export class TokenStore {
   private readonly config: () => MountConfig;
   private readonly revocation: TokenRevocation;
   private readonly batchSize: number;
+  private readonly identityPolicies: ((entityId: string) => Promise<readonly string[]>) | undefined;
 
   constructor(options: TokenStoreOptions) {
     this.records = new TokenRecords(options.storage);
@@ -63,6 +83,7 @@ export class TokenStore {
     this.leases = options.leases;
     this.config = options.config ?? (() => DEFAULT_TOKEN_CONFIG);
     this.batchSize = options.batchSize ?? 100;
+    this.identityPolicies = options.identityPolicies;
     const onRevoked = options.onRevoked ?? (async () => undefined);
     this.revocation = new TokenRevocation({ records: this.records, leases: this.leases, onRevoked, batchSize: this.batchSize });
     this.leases.setTokenHooks({
@@ -93,8 +114,12 @@ export class TokenStore {
     return this.mint({ ...(id === undefined ? {} : { id }), policies: ['root'], ttl: 0, orphan: true, parentKey: '', displayName: 'root', path: 'auth/token/root', renewable: false });
   }
 
-  /** Mints the token for a successful login (ResponseAuth from an auth method): an orphan. */
-  async createForLogin(auth: ResponseAuth, context: { path: string; mountConfig: MountConfig; entityId?: string }): Promise<CreatedToken> {
+  /**
+   * Mints the token for a successful login (ResponseAuth from an auth method): an orphan,
+   * recording the mount's accessor (indexed) and the method's `internal` data.
+   */
+  async createForLogin(auth: ResponseAuth, context: LoginTokenContext): Promise<CreatedToken> {
+    if (!isIndexableAccessor(context.mountAccessor)) throw new ArcaError('invalid_request', 'invalid auth mount accessor');
     const config = context.mountConfig;
     const startTtl = auth.period > 0 ? auth.period : auth.ttl > 0 ? auth.ttl : config.defaultLeaseTtl;
     const { ttl, warnings } = calculateTtl({
@@ -105,6 +130,7 @@ export class TokenStore {
       policies: sanitizePolicies(auth.policies, true), ttl, orphan: true, parentKey: '', displayName: auth.displayName,
       meta: auth.metadata, path: context.path, entityId: context.entityId ?? '', numUses: auth.numUses, period: auth.period,
       explicitMaxTtl: auth.explicitMaxTtl, renewable: auth.renewable, boundCidrs: auth.boundCidrs,
+      mountAccessor: context.mountAccessor, ...(auth.internal ? { internal: auth.internal } : {}),
     });
     return { ...created, warnings };
   }
@@ -210,6 +236,29 @@ export class TokenStore {
     return true;
   }
 
+  /**
+   * Revokes every token minted by a login on the auth mount `mountAccessor`, with their
+   * children and leases (Vault revokes them when the method is disabled). Reads the mount
+   * index by range, a page at a time, and revokes each page's trees in batched transactions;
+   * a root's index entry goes in the transaction that deletes the root, so the index is its
+   * own intent: after a crash or a failure the entries left are revoked by the next call.
+   * Tokens minted before the index existed are not found here (they carry no accessor):
+   * they expire on their own. Returns how many indexed tokens were revoked; throws the
+   * first failure after the page it happened in.
+   */
+  async revokeByMount(mountAccessor: string): Promise<number> {
+    if (!isIndexableAccessor(mountAccessor)) return 0;
+    const prefix = tokenKeys.mountTokens(mountAccessor);
+    let count = 0;
+    for (;;) {
+      const keys = await this.records.storage.scan(prefix, { limit: MOUNT_REVOKE_PAGE });
+      if (keys.length === 0) return count;
+      const roots = keys.map((key) => key.slice(prefix.length));
+      await this.revocation.revokeRoots(roots, async (tx, tokenKey) => tx.delete(tokenKeys.mountToken(mountAccessor, tokenKey)));
+      count += roots.length;
+    }
+  }
+
   /** Removes dangling index entries and revokes dead tokens the reaper has not reached. */
   tidy(): Promise<TokenTidyResult> {
     return tidyTokens({ records: this.records, clock: this.clock, revokeByKey: (key) => this.revokeByKey(key), batchSize: this.batchSize });
@@ -223,7 +272,19 @@ export class TokenStore {
     return lookupResponse(entry, this.clock.now(), token);
   }
 
-  private async mint(p: CreateTokenParams & { policies: string[]; ttl: number; orphan: boolean; parentKey: string; displayName: string; path: string }): Promise<CreatedToken> {
+  /** lookupResponse plus what identity adds (Vault's identity_policies), for auth/token/lookup*. */
+  async lookupData(entry: TokenEntry, token?: string): Promise<Record<string, unknown>> {
+    const data = lookupResponse(entry, this.clock.now(), token);
+    if (entry.entityId === '' || !this.identityPolicies) return data;
+    return { ...data, ...identityLookupFields(await this.identityPolicies(entry.entityId)) };
+  }
+
+  private async mint(
+    p: CreateTokenParams & {
+      policies: string[]; ttl: number; orphan: boolean; parentKey: string; displayName: string; path: string;
+      mountAccessor?: string; internal?: Readonly<Record<string, unknown>>;
+    },
+  ): Promise<CreatedToken> {
     const token = p.id ?? `hvs.${randomId(24)}`;
     const key = await this.records.keyOf(token);
     if (key === undefined) throw new ArcaError('invalid_request', 'invalid token id');
@@ -234,7 +295,10 @@ export class TokenStore {
       period: p.period ?? 0, renewable: p.renewable ?? true, parent: p.parentKey, orphan: p.orphan, path: p.path,
       entityId: p.entityId ?? '', type: 'service', boundCidrs: [...(p.boundCidrs ?? [])],
       expireTime: p.ttl > 0 ? now + p.ttl * 1000 : 0, lastRenewalTime: 0,
+      ...(p.mountAccessor === undefined ? {} : { mountAccessor: p.mountAccessor }),
+      ...(p.internal === undefined ? {} : { internal: structuredClone(p.internal) }),
     };
+    const mountAccessor = entry.mountAccessor;
     await this.records.storage.transaction(async (tx) => {
       if (await tx.get(tokenKeys.id(key))) throw new ArcaError('invalid_request', 'cannot create a token with a duplicate ID');
       if (p.parentKey !== '') {
@@ -244,6 +308,7 @@ export class TokenStore {
       }
       await this.records.put(tx, entry);
       await this.records.putAccessor(tx, entry.accessor, key);
+      if (mountAccessor !== undefined) await tx.put(tokenKeys.mountToken(mountAccessor, key), new Uint8Array(0));
       await this.leases.scheduleToken(tx, key, entry.expireTime);
     });
     return { token, entry, warnings: [] };
