@@ -36,9 +36,9 @@ export interface AuditRequest {
   readonly client_token_accessor: string;
   readonly remote_address: string;
   readonly remote_port?: number;
-  /** The request body; every string inside is HMAC'd. */
+  /** The request body; every string inside is HMAC'd (but see AuditEntry.nonHmac). */
   readonly data?: unknown;
-  /** Audited headers (name → values); every value is HMAC'd. */
+  /** Audited headers (lower-case name → values); HMAC'd unless named in AuditEntry.nonHmac. */
   readonly headers?: Readonly<Record<string, readonly string[]>>;
   /** Seconds. */
   readonly wrap_ttl?: number;
@@ -70,7 +70,7 @@ export interface AuditWrapInfo {
 export interface AuditResponse {
   readonly status?: number;
   readonly mount_type?: string;
-  /** The response body; every string inside is HMAC'd. */
+  /** The response body; every string inside is HMAC'd (but see AuditEntry.nonHmac). */
   readonly data?: unknown;
   /** Lease ids are not secret (Vault logs them clear) and are needed to trace revocations. */
   readonly secret?: { readonly lease_id: string };
@@ -78,6 +78,20 @@ export interface AuditResponse {
   readonly wrap_info?: AuditWrapInfo;
   readonly warnings?: readonly string[];
   readonly headers?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * What a record leaves in clear although it would be HMAC'd: the mount's
+ * `audit_non_hmac_request_keys` / `audit_non_hmac_response_keys` (top-level keys of
+ * `request.data` / `response.data`, whose whole value is written as it is, as Vault does)
+ * and the audited headers configured with `hmac=false`. Plain data, so it crosses to the
+ * audit worker with the entry. Never written itself.
+ */
+export interface AuditNonHmac {
+  readonly requestKeys?: readonly string[];
+  readonly responseKeys?: readonly string[];
+  /** Lower-case names of `request.headers` written clear (never x-vault-token / authorization). */
+  readonly requestHeaders?: readonly string[];
 }
 
 export interface AuditEntry {
@@ -89,6 +103,11 @@ export interface AuditEntry {
   readonly response?: AuditResponse;
   /** Error text shown to the caller (never contains a secret, see src/lib/errors.ts). */
   readonly error?: string;
+  /**
+   * Exceptions to the HMAC rules, the same for a request's two records (the serializer
+   * reuses the request block's text, made with them). Not part of the written record.
+   */
+  readonly nonHmac?: AuditNonHmac;
 }
 
 let lastMs = Number.NaN;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { AuditEntry } from './audit-entry.js';
+import type { AuditEntry, AuditNonHmac } from './audit-entry.js';
 import { AuditHasher } from './audit-hasher.js';
 import { AuditLineSerializer } from './audit-line-serializer.js';
 import { hashAuditEntry } from './hash-audit-entry.js';
@@ -13,26 +13,59 @@ const parse = (body: string): unknown => JSON.parse(`${body}}`);
 
 const OPTION_SETS: AuditHashOptions[] = [{}, { hmacAccessor: false }, { elideListResponses: true }];
 
-test('a serialised record is the JSON of hashAuditEntry (the reference), under every option', () => {
+/** Top-level keys drawn from a small pool, so they often name keys the data really has. */
+const KEY_POOL = ['a', 'b', 'password', 'keys', 'key_info', '__proto__', 'x-forwarded-for', 'authorization'];
+const nonHmacArb: fc.Arbitrary<AuditNonHmac | undefined> = fc.option(
+  fc.record(
+    {
+      requestKeys: fc.uniqueArray(fc.constantFrom(...KEY_POOL)),
+      responseKeys: fc.uniqueArray(fc.constantFrom(...KEY_POOL)),
+      requestHeaders: fc.uniqueArray(fc.constantFrom(...KEY_POOL)),
+    },
+    { requiredKeys: [] },
+  ),
+  { nil: undefined },
+);
+const dataArb = fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom(...KEY_POOL), fc.jsonValue()));
+const headersArb = fc.option(fc.dictionary(fc.constantFrom(...KEY_POOL), fc.array(fc.string(), { maxLength: 3 })), { nil: undefined });
+
+test('a serialised record is the JSON of hashAuditEntry (the reference), under every option and non-HMAC setting', () => {
   fc.assert(
     fc.property(
       fc.constantFrom('request' as const, 'response' as const),
-      fc.jsonValue(),
+      dataArb,
       fc.constantFrom(...OPTION_SETS),
       fc.boolean(),
-      (type, data, options, withError) => {
+      nonHmacArb,
+      headersArb,
+      (type, data, options, withError, nonHmac, headers) => {
         const base = sampleAuditEntry(type);
         const entry: AuditEntry = {
           ...base,
-          request: { ...base.request, data },
+          request: { ...base.request, data, ...(headers !== undefined ? { headers } : {}) },
           ...(base.response ? { response: { ...base.response, data } } : {}),
           ...(withError ? { error: 'permission denied' } : {}),
+          ...(nonHmac !== undefined ? { nonHmac } : {}),
         };
         const serializer = new AuditLineSerializer(new AuditHasher(KEY), options);
         assert.deepEqual(parse(serializer.body(entry)), JSON.parse(JSON.stringify(hashAuditEntry(entry, KEY, options))));
       },
     ),
   );
+});
+
+test("a request's two records reuse the request block made with their shared non-HMAC keys", () => {
+  const serializer = new AuditLineSerializer(new AuditHasher(KEY), {});
+  const nonHmac: AuditNonHmac = { requestKeys: ['options'], responseKeys: ['version'] };
+  const request: AuditEntry = { ...sampleAuditEntry('request'), nonHmac };
+  const response: AuditEntry = { ...sampleAuditEntry('response'), request: request.request, nonHmac };
+  const first = parse(serializer.body(request)) as { request: { data: Record<string, unknown> } };
+  const second = parse(serializer.body(response)) as { request: unknown; response: { data: Record<string, unknown> } };
+  assert.deepEqual(first.request.data['options'], { cas: 3 });
+  assert.deepEqual(second.request, first.request);
+  assert.equal(second.response.data['version'], 4);
+  assert.match(String(second.response.data['password']), /^hmac-sha256:/);
+  assert.ok(!('nonHmac' in (parse(serializer.body(response)) as object)), 'the instruction itself is never written');
 });
 
 test('log_raw writes values in clear', () => {

@@ -53,8 +53,10 @@ export class AuditLineSerializer {
     const auth = e.auth;
     const omitted = ids?.omitted;
     if (auth !== undefined) out += `,"auth":${this.block(auth, ids?.auth, omitted?.auth === true, () => hashAuth(auth, hs))}`;
-    out += `,"request":${this.block(e.request, ids?.request, omitted?.request === true, () => hashRequest(e.request, hs))}`;
-    if (e.response !== undefined) out += `,"response":${JSON.stringify(hashResponse(e.response, hs))}`;
+    // The request block's text is made with the entry's nonHmac, which is the same in a
+    // request's two records (both come from one AuditBlocks), so reusing it stays right.
+    out += `,"request":${this.block(e.request, ids?.request, omitted?.request === true, () => hashRequest(e.request, hs, e.nonHmac))}`;
+    if (e.response !== undefined) out += `,"response":${JSON.stringify(hashResponse(e.response, hs, e.nonHmac))}`;
     if (e.error !== undefined) out += `,"error":${JSON.stringify(e.error)}`;
     return out;
   }

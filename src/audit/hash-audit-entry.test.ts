@@ -126,3 +126,51 @@ test('elide_list_responses replaces list keys and key_info by their sizes, only 
   const read = hashAuditEntry(entry, KEY, { elideListResponses: true });
   assert.deepEqual(read.response?.data, { password: h(SAMPLE_SECRETS.password), version: 4 });
 });
+
+test('non-HMAC request/response keys leave that whole top-level value clear; the rest stays hashed', () => {
+  const entry = sampleAuditEntry('response');
+  const out = hashAuditEntry({ ...entry, nonHmac: { requestKeys: ['options', 'absent'], responseKeys: ['password'] } }, KEY);
+  // Request: `options` (an object) is copied as it is; `data` (a nested key, not top-level) is hashed.
+  assert.deepEqual(out.request.data, {
+    data: {
+      password: h(SAMPLE_SECRETS.password),
+      deep: { list: [h(SAMPLE_SECRETS.arrayItem), 7, true, null], inner: h(SAMPLE_SECRETS.nested) },
+    },
+    options: { cas: 3 },
+  });
+  assert.deepEqual(out.response?.data, { password: SAMPLE_SECRETS.password, version: 4 });
+  assert.equal('nonHmac' in out, false, 'the instruction is not part of the record');
+  // Keys name top-level keys only: a nested key of the same name is still hashed.
+  const nested = hashAuditEntry({ ...entry, nonHmac: { requestKeys: ['password'] } }, KEY);
+  assert.equal((nested.request.data as { data: { password: string } }).data.password, h(SAMPLE_SECRETS.password));
+});
+
+test('non-HMAC keys: a clear value with a cycle is cut, and a body that is not an object is hashed whole', () => {
+  const entry = sampleAuditEntry();
+  const loop: Record<string, unknown> = { name: 'n' };
+  loop['self'] = loop;
+  const out = hashAuditEntry({ ...entry, request: { ...entry.request, data: { loop } }, nonHmac: { requestKeys: ['loop'] } }, KEY);
+  assert.deepEqual(out.request.data, { loop: { name: 'n', self: '[circular]' } });
+  const list = hashAuditEntry({ ...entry, request: { ...entry.request, data: ['x'] }, nonHmac: { requestKeys: ['0'] } }, KEY);
+  assert.deepEqual(list.request.data, [h('x')]);
+});
+
+test('audited headers: hmac=false headers are clear, others hashed; x-vault-token and authorization never clear', () => {
+  const entry = sampleAuditEntry();
+  const headers = { 'x-forwarded-for': ['10.0.0.1'], 'user-agent': ['curl/8'], authorization: ['Basic dTpw'], 'x-vault-token': ['hvs.t'] };
+  const out = hashAuditEntry(
+    { ...entry, request: { ...entry.request, headers }, nonHmac: { requestHeaders: ['x-forwarded-for', 'authorization', 'x-vault-token'] } },
+    KEY,
+  );
+  assert.deepEqual(out.request.headers, {
+    'x-forwarded-for': ['10.0.0.1'],
+    'user-agent': [h('curl/8')],
+    authorization: [h('Basic dTpw')],
+    'x-vault-token': [h('hvs.t')],
+  });
+});
+
+test('log_raw=true drops the nonHmac instruction from the record', () => {
+  const entry = sampleAuditEntry('response');
+  assert.deepEqual(hashAuditEntry({ ...entry, nonHmac: { responseKeys: ['password'] } }, KEY, { logRaw: true }), entry);
+});

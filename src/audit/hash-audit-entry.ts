@@ -4,9 +4,14 @@
 // time, status, error, lease_id) stay clear, as in Vault. Map keys stay clear; inside
 // request/response `data` every string is hashed, recursively through arrays and objects,
 // while numbers, booleans and null are kept as they are. The input is never mutated.
+// Exceptions (entry.nonHmac, see audit-entry.ts): a mount's audit_non_hmac_*_keys leave the
+// whole value of those top-level data keys clear, and audited headers configured with
+// hmac=false are written clear, except x-vault-token and authorization, which are always
+// hashed whatever an entry says.
 import type {
   AuditAuth,
   AuditEntry,
+  AuditNonHmac,
   AuditRequest,
   AuditResponse,
   AuditResponseAuth,
@@ -54,15 +59,19 @@ export function entryHashers(hasher: AuditHasher, options: AuditHashOptions): En
  */
 export function hashAuditEntry(entry: AuditEntry, hmacKey: Uint8Array | AuditHasher, options: AuditHashOptions = {}): AuditEntry {
   if (options.elideListResponses === true) entry = elideListResponse(entry);
-  if (options.logRaw === true) return structuredClone(entry);
+  if (options.logRaw === true) {
+    // nonHmac is an instruction to the hasher, not part of the record.
+    const { nonHmac: _nonHmac, ...record } = entry;
+    return structuredClone(record);
+  }
   const hasher = hmacKey instanceof AuditHasher ? hmacKey : new AuditHasher(hmacKey, 0);
   const hs = entryHashers(hasher, options);
   return withDefined<AuditEntry>({
     type: entry.type,
     time: entry.time,
     auth: entry.auth === undefined ? undefined : hashAuth(entry.auth, hs),
-    request: hashRequest(entry.request, hs),
-    response: entry.response === undefined ? undefined : hashResponse(entry.response, hs),
+    request: hashRequest(entry.request, hs, entry.nonHmac),
+    response: entry.response === undefined ? undefined : hashResponse(entry.response, hs, entry.nonHmac),
     error: entry.error,
   });
 }
@@ -84,27 +93,27 @@ export function hashAuth(auth: AuditAuth, hs: EntryHashers): AuditAuth {
 // exclusions through a slow runtime copy, and this runs twice per record.
 
 /** `id` hashes the caller's token (cached); `h` everything else in the request. */
-export function hashRequest(req: AuditRequest, hs: EntryHashers): AuditRequest {
+export function hashRequest(req: AuditRequest, hs: EntryHashers, nonHmac?: AuditNonHmac): AuditRequest {
   const { h } = hs;
   return withDefined<AuditRequest>({
     ...req,
     client_token: hashNonEmpty(req.client_token, hs.id),
     client_token_accessor: hashNonEmpty(req.client_token_accessor, hs.acc),
-    data: req.data === undefined ? undefined : hashValue(req.data, h, []),
-    headers: req.headers === undefined ? undefined : hashHeaders(req.headers, h),
+    data: req.data === undefined ? undefined : hashData(req.data, h, nonHmac?.requestKeys),
+    headers: req.headers === undefined ? undefined : hashHeaders(req.headers, h, nonHmac?.requestHeaders),
   });
 }
 
-export function hashResponse(res: AuditResponse, hs: EntryHashers): AuditResponse {
+export function hashResponse(res: AuditResponse, hs: EntryHashers, nonHmac?: AuditNonHmac): AuditResponse {
   const { h, acc } = hs;
   return withDefined<AuditResponse>({
     ...res,
     secret: res.secret === undefined ? undefined : { lease_id: res.secret.lease_id },
     warnings: res.warnings === undefined ? undefined : [...res.warnings],
-    data: res.data === undefined ? undefined : hashValue(res.data, h, []),
+    data: res.data === undefined ? undefined : hashData(res.data, h, nonHmac?.responseKeys),
     auth: res.auth === undefined ? undefined : hashResponseAuth(res.auth, h, acc),
     wrap_info: res.wrap_info === undefined ? undefined : hashWrapInfo(res.wrap_info, h, acc),
-    headers: res.headers === undefined ? undefined : hashHeaders(res.headers, h),
+    headers: res.headers === undefined ? undefined : hashHeaders(res.headers, h, undefined),
   });
 }
 
@@ -128,14 +137,37 @@ function hashWrapInfo(info: AuditWrapInfo, h: Hasher, acc: Hasher): AuditWrapInf
   });
 }
 
-/** Header names are kept; every value is hashed (the core passes only audited headers). */
+/** Headers that carry credentials: hashed even when an entry asks for them in clear. */
+const ALWAYS_HASHED_HEADERS: ReadonlySet<string> = new Set(['x-vault-token', 'authorization']);
+
+/**
+ * Header names are kept; values are hashed unless their name is in `clear` (the core passes
+ * only audited headers, and names `clear` the ones configured with hmac=false).
+ */
 function hashHeaders(
   headers: Readonly<Record<string, readonly string[]>>,
   h: Hasher,
+  clear: readonly string[] | undefined,
 ): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(headers)) out[name] = values.map(h);
+  for (const [name, values] of Object.entries(headers)) {
+    const inClear = clear !== undefined && clear.includes(name) && !ALWAYS_HASHED_HEADERS.has(name.toLowerCase());
+    out[name] = inClear ? [...values] : values.map(h);
+  }
   return out;
+}
+
+/**
+ * A request or response body: every string hashed, except the whole value of each top-level
+ * key named in `clearKeys` (Vault's audit_non_hmac_*_keys), which is copied as it would
+ * serialise. A body that is not a plain object has no top-level keys to exempt.
+ */
+function hashData(data: unknown, h: Hasher, clearKeys: readonly string[] | undefined): unknown {
+  if (clearKeys === undefined || clearKeys.length === 0) return hashValue(data, h, []);
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || data instanceof Uint8Array) return hashValue(data, h, []);
+  if (typeof (data as { toJSON?: unknown }).toJSON === 'function') return hashValue(data, h, []);
+  const seen: object[] = [data];
+  return copyEntries(data, (key) => (clearKeys.includes(key) ? keep : h), seen);
 }
 
 /** An empty token means "none" (e.g. unauthenticated sys/health); hashing it would mislead. */
@@ -175,19 +207,24 @@ function hashObject(value: object, h: Hasher, seen: object[]): unknown {
   seen.push(value);
   try {
     if (Array.isArray(value)) return value.map((item: unknown) => hashValue(item, h, seen) ?? null);
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      const hashed = hashValue(item, h, seen);
-      if (hashed === undefined) continue;
-      // A JSON body may carry an own "__proto__" key, which `=` would drop. defineProperty
-      // only then: it turns the object into a slow dictionary that JSON.stringify crawls.
-      if (key === '__proto__') Object.defineProperty(out, key, { value: hashed, enumerable: true, writable: true, configurable: true });
-      else out[key] = hashed;
-    }
-    return out;
+    return copyEntries(value, () => h, seen);
   } finally {
     seen.pop();
   }
+}
+
+/** A copy of `value`'s own enumerable entries, each through the hasher `hasherFor` names. */
+function copyEntries(value: object, hasherFor: (key: string) => Hasher, seen: object[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const hashed = hashValue(item, hasherFor(key), seen);
+    if (hashed === undefined) continue;
+    // A JSON body may carry an own "__proto__" key, which `=` would drop. defineProperty
+    // only then: it turns the object into a slow dictionary that JSON.stringify crawls.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: hashed, enumerable: true, writable: true, configurable: true });
+    else out[key] = hashed;
+  }
+  return out;
 }
 
 export function elideListResponse(entry: AuditEntry): AuditEntry {

@@ -4,10 +4,16 @@
 // The `auth` and `request` blocks are built once per request (AuditBlocks) and the same
 // objects go into both records, so a device serialises them once (audit-line-serializer.ts);
 // they are frozen, as that reuse requires.
+// What the configuration leaves clear travels with the blocks as `nonHmac` (see
+// audit/audit-entry.ts): the routed mount's audit_non_hmac_*_keys and the audited headers
+// configured with hmac=false. Only audited headers are copied into `request.headers`, and
+// never the caller's token (X-Vault-Token, Authorization: Bearer), as Vault does.
 import { randomUUID } from 'node:crypto';
 import { formatAuditTime } from '../audit/audit-entry.js';
 import type { GrantEvent } from './identity/identity-store.js';
-import type { AuditAuth, AuditEntry, AuditRequest } from '../audit/audit-entry.js';
+import type { AuditAuth, AuditEntry, AuditNonHmac, AuditRequest } from '../audit/audit-entry.js';
+import type { MountEntry } from './router/mount-entry.js';
+import type { AuditedHeaderSettings } from './router/audited-headers.js';
 import type { LogicalRequest } from '../framework/logical.js';
 import type { CoreResponse } from './core-response.js';
 
@@ -27,7 +33,51 @@ function auditAuth(req: LogicalRequest): AuditAuth | undefined {
   };
 }
 
-function auditRequest(req: LogicalRequest): AuditRequest {
+/** Where the record builder reads the audit configuration (the MountManager). */
+export interface AuditConfigSource {
+  entryAt(prefix: string): MountEntry | undefined;
+  readonly auditedHeaders: { settings(): ReadonlyMap<string, AuditedHeaderSettings> };
+}
+
+interface AuditedRequestHeaders {
+  readonly headers: Record<string, string[]>;
+  /** Names configured with hmac=false. */
+  readonly clear: string[];
+}
+
+/** The request's audited headers (names are lower-case in LogicalRequest already). */
+function auditedHeaders(req: LogicalRequest, settings: ReadonlyMap<string, AuditedHeaderSettings>): AuditedRequestHeaders | undefined {
+  let out: AuditedRequestHeaders | undefined;
+  for (const [name, s] of settings) {
+    const value = req.headers[name];
+    if (value === undefined || name === 'x-vault-token') continue;
+    // A Bearer value is the caller's token: Vault strips it and keeps any other value.
+    if (name === 'authorization' && /^bearer\s/i.test(value)) continue;
+    out ??= { headers: {}, clear: [] };
+    out.headers[name] = [value];
+    // Other Authorization values (Basic credentials) are HMAC'd whatever the setting says.
+    if (!s.hmac && name !== 'authorization') out.clear.push(name);
+  }
+  return out;
+}
+
+function nonEmpty(keys: readonly string[] | undefined): readonly string[] | undefined {
+  return keys !== undefined && keys.length > 0 ? keys : undefined;
+}
+
+function nonHmacOf(entry: MountEntry | undefined, headers: AuditedRequestHeaders | undefined): AuditNonHmac | undefined {
+  const requestKeys = nonEmpty(entry?.config.audit_non_hmac_request_keys);
+  const responseKeys = nonEmpty(entry?.config.audit_non_hmac_response_keys);
+  const requestHeaders = headers !== undefined && headers.clear.length > 0 ? headers.clear : undefined;
+  if (requestKeys === undefined && responseKeys === undefined && requestHeaders === undefined) return undefined;
+  return Object.freeze({
+    ...(requestKeys ? { requestKeys } : {}),
+    ...(responseKeys ? { responseKeys } : {}),
+    ...(requestHeaders ? { requestHeaders } : {}),
+  });
+}
+
+function auditRequest(req: LogicalRequest, headers: AuditedRequestHeaders | undefined): AuditRequest {
   return {
     id: req.id,
     operation: req.operation,
@@ -39,6 +89,7 @@ function auditRequest(req: LogicalRequest): AuditRequest {
     client_token_accessor: req.auth?.accessor ?? '',
     remote_address: req.remoteAddress,
     data: req.data,
+    ...(headers !== undefined ? { headers: headers.headers } : {}),
     ...(req.wrapTtl > 0 ? { wrap_ttl: req.wrapTtl } : {}),
   };
 }
@@ -47,13 +98,24 @@ function auditRequest(req: LogicalRequest): AuditRequest {
 export interface AuditBlocks {
   readonly auth?: AuditAuth;
   readonly request: AuditRequest;
+  /** What both records leave clear (see AuditNonHmac); absent when nothing is. */
+  readonly nonHmac?: AuditNonHmac;
 }
 
-/** Takes the blocks from `req` once its token and operation are settled. */
-export function auditBlocks(req: LogicalRequest): AuditBlocks {
+/**
+ * Takes the blocks from `req` once its token, operation and mount are settled. `config`
+ * (absent while sealed) supplies the routed mount's non-HMAC keys and the audited headers.
+ */
+export function auditBlocks(req: LogicalRequest, config?: AuditConfigSource): AuditBlocks {
   const auth = auditAuth(req);
-  const request = Object.freeze(auditRequest(req));
-  return auth ? { auth: Object.freeze(auth), request } : { request };
+  const headers = config === undefined ? undefined : auditedHeaders(req, config.auditedHeaders.settings());
+  const request = Object.freeze(auditRequest(req, headers));
+  const nonHmac = nonHmacOf(config?.entryAt(req.mountPoint), headers);
+  return {
+    ...(auth ? { auth: Object.freeze(auth) } : {}),
+    request,
+    ...(nonHmac ? { nonHmac } : {}),
+  };
 }
 
 export function requestRecord(blocks: AuditBlocks, now: number, error?: string): AuditEntry {
@@ -63,6 +125,7 @@ export function requestRecord(blocks: AuditBlocks, now: number, error?: string):
     ...(blocks.auth ? { auth: blocks.auth } : {}),
     request: blocks.request,
     ...(error ? { error } : {}),
+    ...(blocks.nonHmac ? { nonHmac: blocks.nonHmac } : {}),
   };
 }
 
@@ -102,6 +165,7 @@ export function responseRecord(blocks: AuditBlocks, req: LogicalRequest, now: nu
     request: blocks.request,
     ...(response ? { response } : {}),
     ...(error ? { error } : {}),
+    ...(blocks.nonHmac ? { nonHmac: blocks.nonHmac } : {}),
   };
 }
 

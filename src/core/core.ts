@@ -222,7 +222,7 @@ export class Core {
   private async dispatch(req: LogicalRequest, mount: MountedBackend, path: PathMatch | undefined): Promise<CoreResponse | undefined> {
     const started = performance.now();
     // With no device enabled there is nothing to write: do not build the records.
-    const blocks = this.audit.active ? auditBlocks(req) : undefined;
+    const blocks = this.audit.active ? auditBlocks(req, this.mounts) : undefined;
     // Fail closed: a request that may change anything runs only once its request record is
     // durable. A pure read (the path says so, and no wrapping token is minted) runs while
     // that record is being written; its answer is held until both records are durable, so
@@ -260,7 +260,7 @@ export class Core {
    */
   private async auditDenied(req: LogicalRequest, err: ArcaError): Promise<void> {
     if (!this.audit.active) return;
-    const blocks = auditBlocks(req);
+    const blocks = auditBlocks(req, this.mounts);
     const message = err.errors.join('; ');
     try {
       await this.audit.logRequest(requestRecord(blocks, this.deps.clock.now(), message));

@@ -18,7 +18,12 @@ function describeMount(ctx: SystemContext, e: MountEntry): Record<string, unknow
     description: e.description,
     accessor: e.accessor,
     uuid: e.uuid,
-    config: { default_lease_ttl: e.config.default_lease_ttl, max_lease_ttl: e.config.max_lease_ttl, force_no_cache: false },
+    config: {
+      default_lease_ttl: e.config.default_lease_ttl,
+      max_lease_ttl: e.config.max_lease_ttl,
+      force_no_cache: false,
+      ...auditKeysOf(e.config),
+    },
     options: Object.keys(e.options).length > 0 ? e.options : null,
     local: e.local,
     seal_wrap: e.sealWrap,
@@ -27,6 +32,36 @@ function describeMount(ctx: SystemContext, e: MountEntry): Record<string, unknow
     running_plugin_version: '',
     effective_default_lease_ttl: resolved.defaultLeaseTtl,
   };
+}
+
+/** Vault shows each audit_non_hmac_* list only when it is set. */
+function auditKeysOf(config: MountTune): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = {};
+  for (const name of AUDIT_KEY_FIELDS) {
+    const keys = config[name];
+    if (keys !== undefined && keys.length > 0) out[name] = [...keys];
+  }
+  return out;
+}
+
+const AUDIT_KEY_FIELDS = ['audit_non_hmac_request_keys', 'audit_non_hmac_response_keys'] as const;
+const MAX_AUDIT_KEYS = 256;
+const MAX_AUDIT_KEY_LENGTH = 256;
+
+/**
+ * A list of top-level data keys (a list or a comma-separated string, as Vault takes it). An
+ * empty list, or Vault's [""], clears the setting.
+ */
+function auditKeysFrom(raw: unknown, name: string): string[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const list = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : undefined;
+  if (list === undefined || list.some((k) => typeof k !== 'string')) {
+    throw new ArcaError('invalid_request', `invalid value for "${name}": expected a list of strings or a comma-separated string`);
+  }
+  const keys = [...new Set((list as string[]).map((k) => k.trim()).filter((k) => k !== ''))];
+  if (keys.length > MAX_AUDIT_KEYS) throw new ArcaError('invalid_request', `"${name}" takes at most ${MAX_AUDIT_KEYS} keys`);
+  if (keys.some((k) => k.length > MAX_AUDIT_KEY_LENGTH)) throw new ArcaError('invalid_request', `"${name}": a key is longer than ${MAX_AUDIT_KEY_LENGTH} characters`);
+  return keys;
 }
 
 function listTable(ctx: SystemContext, table: MountTableName): Record<string, unknown> {
@@ -44,11 +79,15 @@ function ttlOf(raw: unknown, name: string): number | undefined {
 }
 
 function tuneFrom(config: Record<string, unknown>): Partial<MountTune> {
-  const out: { default_lease_ttl?: number; max_lease_ttl?: number } = {};
+  const out: { -readonly [K in keyof MountTune]?: MountTune[K] } = {};
   const d = ttlOf(config['default_lease_ttl'], 'default_lease_ttl');
   const m = ttlOf(config['max_lease_ttl'], 'max_lease_ttl');
   if (d !== undefined) out.default_lease_ttl = d;
   if (m !== undefined) out.max_lease_ttl = m;
+  for (const name of AUDIT_KEY_FIELDS) {
+    const keys = auditKeysFrom(config[name], name);
+    if (keys !== undefined) out[name] = keys;
+  }
   return out;
 }
 
@@ -70,6 +109,8 @@ const tuneFields = {
   description: field.string().optional(),
   options: field.stringMap().optional(),
   user_lockout_config: field.map().optional(),
+  audit_non_hmac_request_keys: field.raw().optional(),
+  audit_non_hmac_response_keys: field.raw().optional(),
 };
 
 /** Vault's user_lockout_config: durations as "15m" or seconds, threshold a count. */
@@ -119,6 +160,7 @@ function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 
               force_no_cache: false,
               description: e.description,
               options: e.options,
+              ...auditKeysOf(e.config),
               ...(table === 'auth'
                 ? {
                     user_lockout_config: {
@@ -133,7 +175,12 @@ function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 
           };
         },
         update: async ({ fields }) => {
-          const tune = tuneFrom({ default_lease_ttl: fields.default_lease_ttl, max_lease_ttl: fields.max_lease_ttl });
+          const tune = tuneFrom({
+            default_lease_ttl: fields.default_lease_ttl,
+            max_lease_ttl: fields.max_lease_ttl,
+            audit_non_hmac_request_keys: fields.audit_non_hmac_request_keys,
+            audit_non_hmac_response_keys: fields.audit_non_hmac_response_keys,
+          });
           if (fields.user_lockout_config !== undefined && table !== 'auth') {
             throw new ArcaError('invalid_request', 'user_lockout_config applies to auth methods only');
           }

@@ -8,6 +8,7 @@ import { sealPaths } from './path-seal.js';
 import { mountPaths } from './path-mounts.js';
 import { policyPaths } from './path-policies.js';
 import { auditPaths } from './path-audit.js';
+import { configAuditingPaths } from './path-config-auditing.js';
 import { leasePaths } from './path-leases.js';
 import { lockedUserPaths } from './path-locked-users.js';
 import { wrappingSysPaths } from './path-wrapping.js';
@@ -28,6 +29,7 @@ export function createSystemBackend(ctx: () => SystemContext): BackendFactory {
         ...mountPaths(c),
         ...policyPaths(c),
         ...auditPaths(c),
+        ...configAuditingPaths(c),
         ...leasePaths(c),
         ...lockedUserPaths(c),
         ...wrappingSysPaths(c),

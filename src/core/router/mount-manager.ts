@@ -1,6 +1,8 @@
 // src/core/router — owns the two persisted mount tables and the live backend instances.
 // Tables are stored above the barrier at sys/mount-table/{mounts,auth}; each backend gets a
 // StorageView of its own subtree. Mount changes are rare, so each one rewrites its table.
+// Also owns what audit records take from the mount configuration: each mount's
+// audit_non_hmac_*_keys (in its entry) and the audited request headers (AuditedHeaders).
 import { ArcaError } from '../../lib/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
@@ -12,6 +14,7 @@ import type { BackendRegistry } from './backend-registry.js';
 import { newMountEntry, normalizeMountPath, routePrefix, storagePrefix } from './mount-entry.js';
 import type { MountEntry, MountTableName, MountTune } from './mount-entry.js';
 import type { MountedBackend, Router } from './router.js';
+import { AuditedHeaders } from './audited-headers.js';
 
 export interface MountManagerDeps {
   readonly storage: Storage;
@@ -32,9 +35,17 @@ const PATH_RE = /^[A-Za-z0-9_.@-]+(?:\/[A-Za-z0-9_.@-]+)*\/$/;
 export class MountManager {
   private readonly deps: MountManagerDeps;
   private tables: Record<MountTableName, MountEntry[]> = { mounts: [], auth: [] };
+  /** sys/config/auditing/request-headers; loaded and reloaded with the tables. */
+  readonly auditedHeaders: AuditedHeaders;
 
   constructor(deps: MountManagerDeps) {
     this.deps = deps;
+    this.auditedHeaders = new AuditedHeaders(deps.storage, deps.onChange);
+  }
+
+  /** The live entry of the mount routed at `prefix` ("secret/", "auth/userpass/"); hot path. */
+  entryAt(prefix: string): MountEntry | undefined {
+    return this.deps.router.get(prefix)?.entry;
   }
 
   /**
@@ -42,6 +53,7 @@ export class MountManager {
    * `builtins`; later, missing built-in entries (builtin: true) are re-added.
    */
   async load(builtins: readonly MountEntry[]): Promise<void> {
+    await this.auditedHeaders.load();
     for (const table of ['mounts', 'auth'] as const) {
       const stored = await this.readTable(table);
       const entries = stored ?? builtins.filter((b) => b.table === table);
@@ -200,6 +212,7 @@ export class MountManager {
    * tuned ones take their new entry. Entries are matched by uuid.
    */
   async reload(): Promise<void> {
+    await this.auditedHeaders.load();
     for (const table of ['mounts', 'auth'] as const) {
       const stored = await this.readTable(table);
       if (!stored) continue;

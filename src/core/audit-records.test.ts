@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { auditBlocks, requestRecord, responseRecord } from './audit-records.js';
+import type { AuditConfigSource } from './audit-records.js';
+import { newMountEntry } from './router/mount-entry.js';
+import type { LogicalRequest } from '../framework/logical.js';
+import type { AuditedHeaderSettings } from './router/audited-headers.js';
+
+function request(headers: Record<string, string>): LogicalRequest {
+  return {
+    id: 'r1', operation: 'update', path: 'kv/app', data: { user: 'u', pw: 'p' }, headers, remoteAddress: '127.0.0.1',
+    clientToken: 'hvs.tok', mountPoint: 'kv/', mountType: 'kv', mountAccessor: 'kv_1', relativePath: 'app', auth: undefined, wrapTtl: 0,
+  };
+}
+
+function source(settings: Record<string, AuditedHeaderSettings>, config = {}): AuditConfigSource {
+  const entry = newMountEntry({ table: 'mounts', path: 'kv', type: 'kv', config });
+  return { entryAt: (prefix) => (prefix === 'kv/' ? entry : undefined), auditedHeaders: { settings: () => new Map(Object.entries(settings)) } };
+}
+
+test('blocks carry only audited headers, never the token, and the mount keys left clear', () => {
+  const req = request({ 'x-forwarded-for': '10.0.0.1', 'x-other': 'o', 'x-vault-token': 'hvs.tok', authorization: 'Bearer hvs.tok', 'x-id': 'i' });
+  const cfg = source(
+    { 'x-forwarded-for': { hmac: false }, 'x-id': { hmac: true }, 'x-vault-token': { hmac: false }, authorization: { hmac: false } },
+    { audit_non_hmac_request_keys: ['user'], audit_non_hmac_response_keys: [] },
+  );
+  const blocks = auditBlocks(req, cfg);
+  assert.deepEqual(blocks.request.headers, { 'x-forwarded-for': ['10.0.0.1'], 'x-id': ['i'] });
+  assert.deepEqual(blocks.nonHmac, { requestKeys: ['user'], requestHeaders: ['x-forwarded-for'] });
+  assert.ok(Object.isFrozen(blocks.request));
+  // Both records carry the same instruction.
+  assert.equal(requestRecord(blocks, 0).nonHmac, blocks.nonHmac);
+  assert.equal(responseRecord(blocks, req, 0, undefined, 'x', 400).nonHmac, blocks.nonHmac);
+});
+
+test('with nothing configured the blocks are as before: no headers, no nonHmac', () => {
+  const blocks = auditBlocks(request({ 'x-forwarded-for': '10.0.0.1' }), source({}));
+  assert.equal('headers' in blocks.request, false);
+  assert.equal('nonHmac' in blocks, false);
+  assert.equal('nonHmac' in requestRecord(auditBlocks(request({})), 0), false);
+});
+
+test('a non-Bearer Authorization value is kept (and stays HMACd whatever hmac says)', () => {
+  const blocks = auditBlocks(request({ authorization: 'Basic dTpw' }), source({ authorization: { hmac: false } }));
+  assert.deepEqual(blocks.request.headers, { authorization: ['Basic dTpw'] });
+  assert.equal('nonHmac' in blocks, false, 'never named clear (and the device would refuse, see hash-audit-entry.ts)');
+});
