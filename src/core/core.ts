@@ -237,18 +237,23 @@ export class Core {
       const responseLogged = this.audit.logResponse(record());
       await Promise.all([requestLogged, responseLogged]);
     };
-    let res: LogicalResponse | undefined;
+    let out: CoreResponse | undefined;
     try {
-      res = await mount.handler.handle(req, path);
+      let res: LogicalResponse | undefined;
+      try {
+        res = await mount.handler.handle(req, path);
+      } finally {
+        this.deps.metrics?.observeHandler(mount.entry.type, performance.now() - started);
+      }
+      // Failures from here on (an empty read's 404, lease or wrapping errors) are audited
+      // like the handler's own. Wrapped before the response is audited, so the log shows
+      // wrap_info (token HMAC'd).
+      out = await wrapCoreResponse(this.wrapping, await finishResponse(this, req, mount.entry, res), req);
     } catch (err) {
       const message = isArcaError(err) ? err.errors.join('; ') : 'internal error';
       await logResponse(() => responseRecord(blocks as AuditBlocks, req, this.deps.clock.now(), undefined, message, isArcaError(err) ? err.status : 500));
       throw err;
-    } finally {
-      this.deps.metrics?.observeHandler(mount.entry.type, performance.now() - started);
     }
-    // Wrapped before the response is audited, so the log shows wrap_info (token HMAC'd).
-    const out = await wrapCoreResponse(this.wrapping, await finishResponse(this, req, mount.entry, res), req);
     await logResponse(() => responseRecord(blocks as AuditBlocks, req, this.deps.clock.now(), out));
     return out;
   }

@@ -257,3 +257,22 @@ test('fail closed through the pipeline: with no device able to write, reads answ
     await t.close();
   }
 });
+
+test('a read that answers 404 is audited (request and response) before the answer leaves', async () => {
+  const t = await startTestServer({ env: {} });
+  try {
+    const auditFile = join(t.dataDir, 'notfound-audit.log');
+    await t.client.write('sys/audit/file', { type: 'file', options: { file_path: auditFile } });
+    const before = readFileSync(auditFile, 'utf8').split('\n').filter((l) => l !== '').length;
+    const missing = await t.client.raw('GET', 'secret/data/does-not-exist');
+    assert.equal(missing.status, 404);
+    // Read right after the answer: both records are already in the file.
+    const lines = readFileSync(auditFile, 'utf8').split('\n').filter((l) => l !== '').slice(before);
+    type Line = { type: string; request: { path: string }; response?: { status?: number } };
+    const records = lines.map((l) => JSON.parse(l) as Line).filter((l) => l.request.path === 'secret/data/does-not-exist');
+    assert.deepEqual(records.map((r) => r.type), ['request', 'response']);
+    assert.equal(records[1]?.response?.status, 404);
+  } finally {
+    await t.close();
+  }
+});
