@@ -1,5 +1,6 @@
 // src/sys — secret engine and auth method mounts: sys/mounts, sys/mounts/:path[/tune],
-// sys/remount, sys/auth, sys/auth/:path[/tune], sys/internal/ui/mounts[/:path].
+// sys/auth, sys/auth/:path[/tune], sys/internal/ui/mounts[/:path]; sys/remount is in
+// path-remount.ts.
 import { definePath } from '../framework/path-spec.js';
 import type { AnyPathSpec } from '../framework/path-spec.js';
 import { field } from '../framework/field.js';
@@ -10,6 +11,7 @@ import type { MountEntry, MountTableName, MountTune } from '../core/router/mount
 import { resolveLockout } from '../core/lockout/lockout-config.js';
 import type { UserLockoutConfig } from '../core/lockout/lockout-config.js';
 import type { SystemContext } from './system-context.js';
+import { remountPaths } from './path-remount.js';
 
 function describeMount(ctx: SystemContext, e: MountEntry): Record<string, unknown> {
   const resolved = ctx.core.mounts.mountConfig(e);
@@ -237,20 +239,7 @@ export function mountPaths(ctx: SystemContext): AnyPathSpec[] {
   return [
     ...tablePaths(ctx, 'mounts', 'mounts'),
     ...tablePaths(ctx, 'auth', 'auth'),
-    definePath({
-      pattern: 'remount',
-      sudo: true,
-      fields: { from: field.string().required(), to: field.string().required() },
-      operations: {
-        update: async ({ fields }) => {
-          const isAuth = fields.from.startsWith('auth/');
-          if (isAuth !== fields.to.startsWith('auth/')) throw new ArcaError('invalid_request', 'cannot remount between secrets engines and auth methods');
-          const strip = (p: string): string => (isAuth ? p.slice(5) : p);
-          const moved = await ctx.core.mounts.remount(isAuth ? 'auth' : 'mounts', strip(fields.from), strip(fields.to));
-          return { data: { migration_id: moved.uuid } };
-        },
-      },
-    }),
+    ...remountPaths(ctx),
     definePath({
       pattern: 'internal/ui/mounts',
       fields: {},
