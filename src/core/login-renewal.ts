@@ -37,6 +37,7 @@ export async function askIssuingMethod(router: Router, entry: TokenEntry, req: L
     metadata: entry.meta,
     policies: entry.policies,
     displayName: entry.displayName,
+    ...(entry.internal !== undefined ? { internal: entry.internal } : {}),
     remoteAddress: req.remoteAddress,
     ...(req.peerCertificate ? { peerCertificate: req.peerCertificate } : {}),
   });

@@ -42,6 +42,12 @@ export interface LoginRenewal {
   /** The token's own policies ("default" included unless the login left it out). */
   readonly policies: readonly string[];
   readonly displayName: string;
+  /**
+   * The method's private login data the token keeps (ResponseAuth.internal: jwt's role,
+   * cert's certificate binding). Absent when the login returned none, and for tokens minted
+   * before login tokens kept it.
+   */
+  readonly internal?: Readonly<Record<string, unknown>>;
   /** The renewal request's client address and TLS client certificate (cert's binding check). */
   readonly remoteAddress: string;
   readonly peerCertificate?: PeerCertificate;
