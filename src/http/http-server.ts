@@ -2,7 +2,9 @@
 // certificates), request bodies bounded by maxRequestSize (413 past it), and Vault's LIST
 // verb. Node's HTTP parser rejects unknown methods, so a LIST request surfaces as a
 // clientError with the raw bytes; it is parsed here, answered through the same handler and
-// the connection is closed (clients reconnect transparently).
+// the connection is closed (clients reconnect transparently). An answer written by hand on
+// such a socket waits until every request node:http handed over before it (a pipelined GET
+// in the same packet) has been answered, so answers leave in request order.
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -41,7 +43,9 @@ export interface RunningHttpServer {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const { host, port } = splitAddress(options.address);
+  const answers = new PendingAnswers();
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    answers.begin(req.socket, res);
     void serve(options, req, res);
   };
   const server = options.tls
@@ -71,7 +75,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     req.resume();
   });
   server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
-    onClientError(options, err, socket);
+    onClientError(options, answers, err, socket);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -195,11 +199,52 @@ function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> 
   return out;
 }
 
-function onClientError(options: HttpServerOptions, err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket): void {
+/**
+ * Counts, per socket, the requests node:http has handed to `onRequest` whose answers are
+ * not finished. Node writes the answers of pipelined requests in order itself; an answer
+ * written by hand after its parser failed (writeRaw, which also closes the socket) must wait
+ * for them, or it overtakes them and the socket closes before they are written. A response's
+ * 'close' comes after its last byte went to the socket (or after the socket died).
+ */
+class PendingAnswers {
+  private readonly bySocket = new WeakMap<Socket, { pending: number; then: Array<() => void> }>();
+
+  begin(socket: Socket, res: http.ServerResponse): void {
+    let state = this.bySocket.get(socket);
+    if (!state) {
+      state = { pending: 0, then: [] };
+      this.bySocket.set(socket, state);
+    }
+    const s = state;
+    s.pending++;
+    res.once('close', () => {
+      s.pending--;
+      if (s.pending > 0 || s.then.length === 0) return;
+      const waiting = s.then;
+      s.then = [];
+      for (const run of waiting) run();
+    });
+  }
+
+  /** Runs `write` once every request already handed over on `socket` has been answered. */
+  afterPending(socket: Socket, write: () => void): void {
+    const state = this.bySocket.get(socket);
+    if (!state || state.pending === 0) write();
+    else state.then.push(write);
+  }
+}
+
+function onClientError(options: HttpServerOptions, answers: PendingAnswers, err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
+  // The client may hang up while earlier answers are still being made: nothing to write then.
+  const answer = (out: HttpOutput): void =>
+    answers.afterPending(socket, () => {
+      if (socket.destroyed) return;
+      writeRaw(socket, out);
+    });
   const raw = err.rawPacket;
   // On a kept-alive connection the LIST may follow other requests in the same packet; the
   // parser stopped inside its method token, so the request starts at the last "LIST " there.
@@ -209,13 +254,13 @@ function onClientError(options: HttpServerOptions, err: NodeJS.ErrnoException & 
   if (err.code === 'HPE_INVALID_METHOD' && raw && start !== -1 && (start === 0 || raw.subarray(start - 2, start).toString('latin1') === '\r\n')) {
     void readListRequest(socket, raw.subarray(start), options.maxRequestSize).then((parsed) => {
       if (parsed === 'timeout') socket.destroy();
-      else if (parsed === undefined) writeRaw(socket, malformed());
-      else if ('tooLarge' in parsed) writeRaw(socket, renderError(tooLarge(options.maxRequestSize)));
-      else void options.handler(parsed).then((out) => writeRaw(socket, out));
+      else if (parsed === undefined) answer(malformed());
+      else if ('tooLarge' in parsed) answer(renderError(tooLarge(options.maxRequestSize)));
+      else void options.handler(parsed).then(answer);
     });
     return;
   }
-  writeRaw(socket, err.code === 'HPE_HEADER_OVERFLOW' ? { ...malformed(), status: 431 } : malformed());
+  answer(err.code === 'HPE_HEADER_OVERFLOW' ? { ...malformed(), status: 431 } : malformed());
 }
 
 /** Head plus declared body length, once the head has arrived. */
