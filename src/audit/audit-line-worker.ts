@@ -28,6 +28,8 @@ interface Device {
   appends: Append[];
   /** The running group-commit loop, if any. */
   writing?: Promise<void>;
+  /** Set by a failed write (its error code) until the file is reopened. */
+  broken?: string;
 }
 
 const devices = new Map<number, Device>();
@@ -66,45 +68,107 @@ async function openFile(d: Device, file: WorkerFile): Promise<void> {
   if (opened.head !== undefined) d.head = opened.head;
 }
 
-/** Writes every queued append of `d`, one group at a time, until none is left. */
+interface Answer {
+  readonly call: number;
+  readonly head: ChainHead;
+  readonly failed: readonly number[];
+  readonly records: number;
+}
+
+/** A group of appends made into lines, waiting to be written. */
+interface Made {
+  readonly group: readonly Append[];
+  readonly bytes: Buffer;
+  readonly head: ChainHead;
+  readonly answers: readonly Answer[];
+}
+
+function makeGroup(d: Device, group: readonly Append[], from: ChainHead): Made {
+  const answers: Answer[] = [];
+  const chunks: Uint8Array[] = [];
+  let head = from;
+  for (const a of group) {
+    const made = d.maker.makeNow(head, a.batch);
+    chunks.push(made.bytes);
+    head = made.head;
+    answers.push({ call: a.call, head, failed: made.failed, records: a.batch.length - made.failed.length });
+  }
+  return { group, bytes: Buffer.concat(chunks), head, answers };
+}
+
+function fail(group: readonly Append[], error: string): void {
+  for (const a of group) reply({ call: a.call, kind: 'error', error });
+}
+
+/** Writes one made group with one write and one fdatasync, then answers its appends. */
+async function writeGroup(d: Device, made: Made): Promise<void> {
+  // Lines made after a failed write chain from lines that never landed: refused too.
+  if (d.broken !== undefined || d.handle === undefined) {
+    fail(made.group, d.broken ?? 'EBADF');
+    return;
+  }
+  try {
+    if (made.bytes.length > 0) await appendDurably(d.handle, made.bytes);
+  } catch (err) {
+    d.broken = errorCode(err);
+    fail(made.group, d.broken);
+    return;
+  }
+  d.head = made.head;
+  // `synced` on one answer per write: the device counts writes and fsyncs from it.
+  made.answers.forEach((a, i) => reply({ kind: 'appended', ...a, synced: i === made.answers.length - 1 && made.bytes.length > 0 }));
+}
+
+/**
+ * Group commit, pipelined: the appends that arrived while group N was being written are
+ * made into lines (CPU) while N's fdatasync runs, then written as group N+1 once N is
+ * durable. A failed write closes the file; the groups already made after it are refused,
+ * and the next group reopens the file and continues from its real last line.
+ */
 async function writeLoop(d: Device): Promise<void> {
-  while (d.appends.length > 0) {
-    const group = d.appends.splice(0, d.appends.length);
-    const answers: { call: number; head: ChainHead; failed: readonly number[]; records: number }[] = [];
-    const chunks: Uint8Array[] = [];
-    let head = d.head;
-    for (const a of group) {
-      const made = d.maker.makeNow(head, a.batch);
-      chunks.push(made.bytes);
-      head = made.head;
-      answers.push({ call: a.call, head, failed: made.failed, records: a.batch.length - made.failed.length });
+  let writing: Promise<void> = Promise.resolve();
+  let madeHead = d.head;
+  for (;;) {
+    if (d.appends.length === 0) {
+      await writing;
+      if (d.appends.length === 0) return;
+      continue;
     }
-    try {
-      if (d.handle === undefined) {
+    if (d.broken !== undefined || d.handle === undefined) {
+      await writing;
+      delete d.broken;
+      const pending = d.appends.splice(0);
+      try {
         if (d.file === undefined) throw new Error('audit file is not open');
+        // A failed write may be partial: reopening re-reads the file's real tail.
         await openFile(d, d.file);
-        // Reopened: the lines above chained from a head the file may not end at. Redo them.
-        d.appends.unshift(...group);
+      } catch (err) {
+        fail(pending, errorCode(err));
         continue;
       }
-      const bytes = Buffer.concat(chunks);
-      if (bytes.length > 0) await appendDurably(d.handle, bytes);
-      d.head = head;
-      // `synced` on one answer per write: the device counts writes and fsyncs from it.
-      answers.forEach((a, i) => reply({ kind: 'appended', ...a, synced: i === answers.length - 1 && bytes.length > 0 }));
-    } catch (err) {
-      // A failed write may be partial: the next group reopens and re-reads the real tail.
-      await closeFile(d);
-      const error = errorCode(err);
-      for (const a of group) reply({ call: a.call, kind: 'error', error });
+      d.appends.unshift(...pending);
+      madeHead = d.head;
     }
+    const made = makeGroup(d, d.appends.splice(0), madeHead);
+    madeHead = made.head;
+    const previous = writing;
+    writing = previous.then(() => writeGroup(d, made));
+    // The next group is made once the one before this is durable, while this one writes.
+    await previous;
   }
 }
 
 function enqueue(d: Device, append: Append): void {
   d.appends.push(append);
-  d.writing ??= writeLoop(d).finally(() => {
+  startLoop(d);
+}
+
+function startLoop(d: Device): void {
+  if (d.writing !== undefined) return;
+  d.writing = writeLoop(d).finally(() => {
     delete d.writing;
+    // Queued between the loop's last check and this callback: start again.
+    if (d.appends.length > 0) startLoop(d);
   });
 }
 
