@@ -14,19 +14,23 @@
 // User-chosen names are base64url-encoded in keys so no name can form a '..' segment or a
 // '/' boundary. Times are epoch milliseconds.
 
-export interface AliasRecord {
+/** What every alias is: a name on one auth mount, bound to an entity or a group (its canonical id). */
+export interface AliasBinding {
   readonly id: string;
   readonly canonicalId: string;
   readonly mountAccessor: string;
   readonly mountType: string;
   readonly mountPath: string;
   readonly name: string;
+  readonly created: number;
+  readonly updated: number;
+}
+
+export interface AliasRecord extends AliasBinding {
   /** Set by the auth method at login. */
   readonly metadata: Readonly<Record<string, string>>;
   /** Set by operators through identity/entity-alias. */
   readonly customMetadata: Readonly<Record<string, string>>;
-  readonly created: number;
-  readonly updated: number;
   /** Entities this alias belonged to before merges (Vault's merged_from_canonical_ids). */
   readonly mergedFromCanonicalIds?: readonly string[];
 }
@@ -50,16 +54,7 @@ export type GroupType = 'internal' | 'external';
  * Binds an external group to a group name on one auth mount (an OIDC group, an LDAP
  * group): a login through that mount reporting the name makes the entity a member.
  */
-export interface GroupAliasRecord {
-  readonly id: string;
-  readonly canonicalId: string;
-  readonly mountAccessor: string;
-  readonly mountType: string;
-  readonly mountPath: string;
-  readonly name: string;
-  readonly created: number;
-  readonly updated: number;
-}
+export type GroupAliasRecord = AliasBinding;
 
 export interface GroupRecord {
   readonly id: string;

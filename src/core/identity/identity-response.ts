@@ -4,9 +4,10 @@
 import { isGrantActive } from './access-grant.js';
 import type { EntityGroups } from './group-graph.js';
 import { rfc3339 } from './identity-records.js';
-import type { AliasRecord, EntityRecord, GrantRecord, GroupAliasRecord, GroupRecord } from './identity-records.js';
+import type { AliasBinding, AliasRecord, EntityRecord, GrantRecord, GroupAliasRecord, GroupRecord } from './identity-records.js';
 
-export function aliasData(alias: AliasRecord): Record<string, unknown> {
+/** The fields Vault shows for entity and group aliases alike. */
+function bindingData(alias: AliasBinding): Record<string, unknown> {
   return {
     id: alias.id,
     canonical_id: alias.canonicalId,
@@ -14,30 +15,24 @@ export function aliasData(alias: AliasRecord): Record<string, unknown> {
     mount_type: alias.mountType,
     mount_path: alias.mountPath,
     name: alias.name,
-    metadata: alias.metadata,
-    custom_metadata: alias.customMetadata,
     creation_time: rfc3339(alias.created),
     last_update_time: rfc3339(alias.updated),
-    local: false,
-    merged_from_canonical_ids: alias.mergedFromCanonicalIds ?? null,
     namespace_id: 'root',
   };
 }
 
-export function groupAliasData(alias: GroupAliasRecord): Record<string, unknown> {
+export function aliasData(alias: AliasRecord): Record<string, unknown> {
   return {
-    id: alias.id,
-    canonical_id: alias.canonicalId,
-    mount_accessor: alias.mountAccessor,
-    mount_type: alias.mountType,
-    mount_path: alias.mountPath,
-    name: alias.name,
-    metadata: {},
-    creation_time: rfc3339(alias.created),
-    last_update_time: rfc3339(alias.updated),
-    merged_from_canonical_ids: null,
-    namespace_id: 'root',
+    ...bindingData(alias),
+    metadata: alias.metadata,
+    custom_metadata: alias.customMetadata,
+    local: false,
+    merged_from_canonical_ids: alias.mergedFromCanonicalIds ?? null,
   };
+}
+
+export function groupAliasData(alias: GroupAliasRecord): Record<string, unknown> {
+  return { ...bindingData(alias), metadata: {}, merged_from_canonical_ids: null };
 }
 
 export function grantData(grant: GrantRecord, now: number): Record<string, unknown> {
