@@ -214,3 +214,12 @@ test('after a failed reopen the device retries on the next write and keeps its c
   assert.ok(first.ok);
   assert.equal((await verifyAuditLog({ path: file }, { after: first.last })).ok, true);
 });
+
+test('a device whose writes fail (ENOSPC on /dev/full) refuses every record and keeps refusing, without hanging', async () => {
+  const device = new FileAuditDevice({ file_path: '/dev/full', mode: '0000' }, KEY, inThread);
+  await device.open();
+  const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => device.log(sampleAuditEntry('request', `full-${i}`))));
+  assert.ok(results.every((r) => r.status === 'rejected'), 'no record is reported written');
+  await assert.rejects(device.log(sampleAuditEntry('request', 'again')), { name: 'ArcaError', code: 'internal' });
+  await device.close();
+});
