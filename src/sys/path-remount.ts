@@ -8,14 +8,9 @@ import { definePath } from '../framework/path-spec.js';
 import type { AnyPathSpec } from '../framework/path-spec.js';
 import { field } from '../framework/field.js';
 import { ArcaError } from '../lib/errors.js';
-import { normalizeMountPath, routePrefix } from '../core/router/mount-entry.js';
+import { routePrefix } from '../core/router/mount-entry.js';
 import type { MountEntry, MountTableName } from '../core/router/mount-entry.js';
 import type { SystemContext } from './system-context.js';
-
-// The rules MountManager.validatePath applies to the destination, checked here as well so
-// that a move it would refuse is refused before anything is revoked.
-const PATH_RE = /^[A-Za-z0-9_.@-]+(?:\/[A-Za-z0-9_.@-]+)*\/$/;
-const RESERVED_SECRET_PREFIXES = ['sys/', 'auth/', 'cubbyhole/', 'identity/'];
 
 export function remountPaths(ctx: SystemContext): AnyPathSpec[] {
   return [
@@ -29,7 +24,8 @@ export function remountPaths(ctx: SystemContext): AnyPathSpec[] {
           if (isAuth !== fields.to.startsWith('auth/')) throw new ArcaError('invalid_request', 'cannot remount between secrets engines and auth methods');
           const strip = (p: string): string => (isAuth ? p.slice(5) : p);
           const table: MountTableName = isAuth ? 'auth' : 'mounts';
-          const entry = movableEntry(ctx, table, strip(fields.from), strip(fields.to));
+          // Checked first: a move that would be refused revokes nothing.
+          const { entry } = ctx.core.mounts.planRemount(table, strip(fields.from), strip(fields.to));
           await revokeIssued(ctx, entry);
           const moved = await ctx.core.mounts.remount(table, entry.path, strip(fields.to));
           // A login on the old path that was under way while its tokens were revoked may have
@@ -40,28 +36,6 @@ export function remountPaths(ctx: SystemContext): AnyPathSpec[] {
       },
     }),
   ];
-}
-
-/** The entry to move, once the move is known to be one MountManager.remount accepts. */
-function movableEntry(ctx: SystemContext, table: MountTableName, from: string, to: string): MountEntry {
-  const entry = ctx.core.mounts.find(table, from);
-  if (!entry) throw new ArcaError('invalid_request', `no mount at ${JSON.stringify(normalizeMountPath(from))}`);
-  if (entry.builtin) throw new ArcaError('invalid_request', `cannot remount ${JSON.stringify(routePrefix(entry))}`);
-  const target: MountEntry = { ...entry, path: normalizeMountPath(to) };
-  const prefix = routePrefix(target);
-  if (!PATH_RE.test(target.path)) throw new ArcaError('invalid_request', `invalid mount path ${JSON.stringify(target.path)}`);
-  if (table === 'mounts' && RESERVED_SECRET_PREFIXES.some((r) => prefix.startsWith(r))) {
-    throw new ArcaError('invalid_request', `cannot mount at reserved path ${JSON.stringify(prefix)}`);
-  }
-  const source = routePrefix(entry);
-  if (prefix === source) throw new ArcaError('invalid_request', `path is already in use at ${source}`);
-  for (const other of ctx.core.router.all()) {
-    const existing = routePrefix(other.entry);
-    if (existing !== source && (existing.startsWith(prefix) || prefix.startsWith(existing))) {
-      throw new ArcaError('invalid_request', `path is already in use at ${existing}`);
-    }
-  }
-  return entry;
 }
 
 /** Revokes what was issued under the mount's current path (Vault: RevokePrefix(src, force)). */

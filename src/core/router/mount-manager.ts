@@ -104,18 +104,25 @@ export class MountManager {
     await deleteSubtree(this.deps.storage, storagePrefix(entry));
   }
 
-  async remount(table: MountTableName, from: string, to: string): Promise<MountEntry> {
+  /**
+   * The entry at `from` and the entry it would become at `to`, once that move is known to
+   * be one `remount` accepts. Changes nothing: callers check before revoking what was issued
+   * under the old path.
+   */
+  planRemount(table: MountTableName, from: string, to: string): { entry: MountEntry; moved: MountEntry } {
     const entry = this.find(table, from);
     if (!entry) throw new ArcaError('invalid_request', `no mount at ${JSON.stringify(normalizeMountPath(from))}`);
     if (entry.builtin) throw new ArcaError('invalid_request', `cannot remount ${JSON.stringify(routePrefix(entry))}`);
     const moved: MountEntry = { ...entry, path: normalizeMountPath(to) };
+    const source = routePrefix(entry);
+    if (routePrefix(moved) === source) throw new ArcaError('invalid_request', `path is already in use at ${source}`);
+    this.validatePath(moved, source);
+    return { entry, moved };
+  }
+
+  async remount(table: MountTableName, from: string, to: string): Promise<MountEntry> {
+    const { entry, moved } = this.planRemount(table, from, to);
     const old = this.deps.router.remove(routePrefix(entry));
-    try {
-      this.validatePath(moved);
-    } catch (err) {
-      if (old) this.deps.router.add(old);
-      throw err;
-    }
     this.tables[table] = this.tables[table].map((e) => (e === entry ? moved : e));
     await this.writeTable(table);
     await old?.handler.backend.cleanup?.();
@@ -161,13 +168,14 @@ export class MountManager {
     this.tables = { mounts: [], auth: [] };
   }
 
-  private validatePath(entry: MountEntry): void {
+  /** `movingFrom`: the route the entry leaves (a move may not overlap any other mount). */
+  private validatePath(entry: MountEntry, movingFrom?: string): void {
     const prefix = routePrefix(entry);
     if (!PATH_RE.test(entry.path)) throw new ArcaError('invalid_request', `invalid mount path ${JSON.stringify(entry.path)}`);
     if (entry.table === 'mounts' && !entry.builtin && RESERVED_SECRET_PREFIXES.some((r) => prefix.startsWith(r))) {
       throw new ArcaError('invalid_request', `cannot mount at reserved path ${JSON.stringify(prefix)}`);
     }
-    const conflict = this.deps.router.conflicts(prefix);
+    const conflict = this.deps.router.conflicts(prefix, movingFrom);
     if (conflict) throw new ArcaError('invalid_request', `path is already in use at ${conflict}`);
   }
 

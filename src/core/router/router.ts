@@ -60,8 +60,9 @@ export class Router {
   }
 
   /** True when `prefix` overlaps an existing mount (one contains the other). */
-  conflicts(prefix: string): string | undefined {
+  conflicts(prefix: string, except?: string): string | undefined {
     for (const existing of this.byPrefix.keys()) {
+      if (existing === except) continue;
       if (existing.startsWith(prefix) || prefix.startsWith(existing)) return existing;
     }
     return undefined;
