@@ -32,6 +32,9 @@ export async function finishResponse(core: Core, req: LogicalRequest, mount: Mou
     out.renewable = lease.renewable;
     out.leaseDuration = lease.ttl;
   }
+  if (res.ttlHint !== undefined && !res.secret) {
+    out.leaseDuration = res.ttlHint > 0 ? res.ttlHint : core.mounts.mountConfig(mount).defaultLeaseTtl;
+  }
   // The token backend and sys/mfa/validate mint their tokens themselves.
   const tokenAuth = (res as MintedAuthResponse).tokenAuth;
   if (tokenAuth) out.auth = tokenAuth;

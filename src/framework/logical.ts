@@ -102,4 +102,9 @@ export interface LogicalResponse {
   status?: number;
   /** A non-JSON body (e.g. Prometheus text); bypasses the envelope. */
   raw?: { readonly contentType: string; readonly body: string | Uint8Array };
+  /**
+   * A refresh hint without a lease (Vault's KV v1 `ttl`): answered as `lease_duration`
+   * with no lease id; 0 means the mount's default lease TTL.
+   */
+  ttlHint?: number;
 }

@@ -94,3 +94,26 @@ test('KV v1 mount: enable, write, read, list, delete, disable', async () => {
     await t.close();
   }
 });
+
+test("KV v1 reads carry Vault's refresh hint: a ttl key, else the mount's default lease TTL; no lease", async () => {
+  const t = await startTestServer();
+  try {
+    const c = t.client;
+    await c.write('sys/mounts/kv1', { type: 'kv', options: { version: '1' }, config: { default_lease_ttl: '2h' } });
+    await c.write('kv1/plain', { user: 'u' });
+    await c.write('kv1/hinted', { user: 'u', ttl: '30m' });
+    type Envelope = { lease_id: string; renewable: boolean; lease_duration: number; data: Record<string, unknown> };
+    const plain = (await c.read('kv1/plain')).body as Envelope;
+    assert.equal(plain.lease_duration, 7200);
+    assert.equal(plain.lease_id, '');
+    assert.equal(plain.renewable, false);
+    const hinted = (await c.read('kv1/hinted')).body as Envelope;
+    assert.equal(hinted.lease_duration, 1800);
+    assert.deepEqual(hinted.data, { user: 'u', ttl: '30m' });
+    // Cubbyhole gives no hint.
+    await c.write('cubbyhole/x', { ttl: '1h' });
+    assert.equal(((await c.read('cubbyhole/x')).body as Envelope).lease_duration, 0);
+  } finally {
+    await t.close();
+  }
+});

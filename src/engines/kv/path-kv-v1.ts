@@ -8,6 +8,7 @@ import { field } from '../../framework/field.js';
 import type { StorageWriter } from '../../storage/storage.js';
 import { checkKeyPath, checkListPrefix } from './key-path.js';
 import { isJsonObject, readJson, writeJson } from './json-entry.js';
+import { parseDuration } from '../../lib/duration.js';
 
 /** Picks the storage view one request's keys live in. */
 export type ScopeResolver = (ctx: HandlerContext<{ readonly path: string }>) => StorageWriter;
@@ -19,8 +20,22 @@ async function readEntry(scope: StorageWriter, path: string): Promise<Record<str
   return raw;
 }
 
-/** Builds the catch-all path whose keys live in the scope `resolve` picks per request. */
-export function createPlainKvPath(resolve: ScopeResolver, summary: string): AnyPathSpec {
+/**
+ * KV v1's refresh hint, as Vault's passthrough backend: a `ttl` (or `lease`) key holding a
+ * duration sets the read's `lease_duration`; otherwise it is the mount's default lease TTL
+ * (0 here). No lease is created either way.
+ */
+function ttlHintOf(data: Readonly<Record<string, unknown>>): number {
+  const raw = data['ttl'] ?? data['lease'];
+  if (typeof raw !== 'string' && typeof raw !== 'number') return 0;
+  return parseDuration(raw) ?? 0;
+}
+
+/**
+ * Builds the catch-all path whose keys live in the scope `resolve` picks per request.
+ * `ttlHint`: reads answer KV v1's `lease_duration` refresh hint (not cubbyhole).
+ */
+export function createPlainKvPath(resolve: ScopeResolver, summary: string, options: { readonly ttlHint?: boolean } = {}): AnyPathSpec {
   return definePath({
     pattern: '(?<path>.*)',
     pureReads: true,
@@ -31,7 +46,8 @@ export function createPlainKvPath(resolve: ScopeResolver, summary: string): AnyP
     operations: {
       read: async (ctx) => {
         const data = await readEntry(resolve(ctx), checkKeyPath(ctx.fields.path));
-        return data === undefined ? undefined : { data };
+        if (data === undefined) return undefined;
+        return options.ttlHint === true ? { data, ttlHint: ttlHintOf(data) } : { data };
       },
       list: async (ctx) => {
         const keys = await resolve(ctx).list(checkListPrefix(ctx.fields.path));
@@ -57,4 +73,5 @@ export const KV_V1_PREFIX = 'kv/';
 export const pathKvV1: AnyPathSpec = createPlainKvPath(
   (ctx) => ctx.storage.sub(KV_V1_PREFIX),
   'Read, write, delete or list unversioned secrets.',
+  { ttlHint: true },
 );
