@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../lib/clock.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
 import type { AuditDevice, AuditDeviceOptions } from './audit-device.js';
 import type { AuditEntry } from './audit-entry.js';
+import type { ChainHead } from './audit-chain.js';
 
 export interface AuditBrokerOptions {
   /** Per-device bound on one write, default 5000 ms. */
@@ -113,6 +114,19 @@ export class AuditBroker {
     const mounted = this.devices.get(normalisePath(path));
     if (mounted === undefined) throw new ArcaError('invalid_request', `unknown audit backend "${path}"`);
     return mounted.device.hashAuditValue(input);
+  }
+
+  /**
+   * The chain head of the device at `path`: the seq and line hash of its last durable
+   * record. Kept elsewhere, it lets `arca audit verify -checkpoint` prove that a log file
+   * still holds every record up to it (a chain alone cannot show a cut-off tail).
+   */
+  headOf(path: string): ChainHead {
+    const mounted = this.devices.get(normalisePath(path));
+    if (mounted === undefined) throw new ArcaError('invalid_request', `unknown audit backend "${path}"`);
+    const head = mounted.device.head?.();
+    if (head === undefined) throw new ArcaError('invalid_request', `audit backend "${path}" keeps no hash chain`);
+    return head;
   }
 
   /** True when at least one device is enabled (callers skip building records otherwise). */

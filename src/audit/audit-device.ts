@@ -4,6 +4,7 @@
 // fans out, bounds time and counts. New device types (syslog, socket) extend
 // BatchedAuditDevice and implement its small sink contract instead of this interface.
 import type { AuditEntry } from './audit-entry.js';
+import type { ChainHead } from './audit-chain.js';
 
 /** Vault's device options are a flat string map (`vault audit enable file file_path=...`). */
 export type AuditDeviceOptions = Readonly<Record<string, string>>;
@@ -19,6 +20,8 @@ export interface AuditDevice {
   log(entry: AuditEntry): Promise<void>;
   /** `sys/audit-hash`: the value as this device would write it. */
   hashAuditValue(value: string): string;
+  /** Where the device's hash chain stands (its last durable record), if it keeps one. */
+  head?(): ChainHead;
   /** Re-opens the output (after log rotation: SIGHUP). */
   reload(): Promise<void>;
   /** Flushes what is queued and releases the output. */

@@ -2,6 +2,7 @@
 // which checks a file device's hash chain locally (src/audit/verify-audit-log.ts) and exits
 // 1 at the first edited, removed, reordered or malformed line.
 import { verifyAuditLog } from '../audit/verify-audit-log.js';
+import type { ChainHead } from '../audit/audit-chain.js';
 import type { Command } from './command.js';
 import { CliFailure } from './cli-failure.js';
 import { defineCommand } from './define-command.js';
@@ -95,14 +96,21 @@ const verify = defineCommand({
   Checks that no record of the audit log FILE was edited, removed or reordered.
   Exit 0 when the chain is intact, 1 at the first bad line.
 
-  -prefix=<text>    The device's "prefix" option, if it was set`,
-  flags: { prefix: { kind: 'string' } },
+  A chain alone cannot show that its last records were cut off. Against a checkpoint (the
+  head a running server reports, or one kept from earlier) it can: the checkpoint's record
+  must be in FILE, unchanged.
+
+  -prefix=<text>          The device's "prefix" option, if it was set
+  -checkpoint=<seq>:<hash>  A chain head kept earlier (sys/audit-head/<path>)
+  -checkpoint-from=<path>   Ask the server (sudo) for the head of its audit device <path>`,
+  flags: { prefix: { kind: 'string' }, checkpoint: { kind: 'string' }, 'checkpoint-from': { kind: 'string' } },
   args: [1, 1],
   async run(ctx) {
     const file = ctx.args[0] ?? '';
+    const checkpoint = await checkpointFor(ctx);
     let result: Awaited<ReturnType<typeof verifyAuditLog>>;
     try {
-      const options = ctx.flags.prefix !== undefined ? { prefix: ctx.flags.prefix } : {};
+      const options = { ...(ctx.flags.prefix !== undefined ? { prefix: ctx.flags.prefix } : {}), ...(checkpoint ? { checkpoint } : {}) };
       result = await verifyAuditLog({ path: resolve(ctx.io.cwd, file) }, options);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -118,5 +126,27 @@ const verify = defineCommand({
     return 0;
   },
 });
+
+/** The -checkpoint / -checkpoint-from head, if one was asked for. */
+async function checkpointFor(ctx: {
+  readonly flags: { readonly checkpoint?: string | undefined; readonly 'checkpoint-from'?: string | undefined };
+  call(doing: string, method: 'GET', path: string): Promise<unknown>;
+}): Promise<ChainHead | undefined> {
+  const given = ctx.flags.checkpoint;
+  const from = ctx.flags['checkpoint-from'];
+  if (given !== undefined && from !== undefined) throw new CliFailure('Use -checkpoint or -checkpoint-from, not both', 2);
+  if (given !== undefined) {
+    const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(given);
+    if (!m) throw new CliFailure('-checkpoint must be <seq>:<64 hex digits>', 2);
+    return { seq: Number(m[1]), hash: m[2] as string };
+  }
+  if (from === undefined) return undefined;
+  const body = asRecord(await ctx.call('reading the audit chain head', 'GET', `sys/audit-head/${mountUrl(mountPath(from))}`));
+  const data = asRecord(body?.['data']);
+  const seq = data?.['seq'];
+  const hash = asString(data?.['hash']);
+  if (typeof seq !== 'number' || hash === undefined) throw new CliFailure('the server answered no chain head', 1);
+  return { seq, hash };
+}
 
 export const auditCommands: readonly Command[] = [enable, disable, list, verify];

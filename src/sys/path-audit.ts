@@ -1,5 +1,7 @@
 // src/sys — audit devices: sys/audit (list), sys/audit/:path (enable/disable, sudo),
-// sys/audit-hash/:path (the HMAC a device would write for an input, to search logs).
+// sys/audit-hash/:path (the HMAC a device would write for an input, to search logs),
+// sys/audit-head/:path (Arca: where a device's hash chain stands, sudo; a checkpoint for
+// `arca audit verify -checkpoint`, which can then show a cut-off tail).
 import { definePath } from '../framework/path-spec.js';
 import type { AnyPathSpec } from '../framework/path-spec.js';
 import { field } from '../framework/field.js';
@@ -33,6 +35,17 @@ export function auditPaths(ctx: SystemContext): AnyPathSpec[] {
         delete: async ({ req }) => {
           await ctx.core.auditTable.disable(req.relativePath.slice('audit/'.length));
           return undefined;
+        },
+      },
+    }),
+    definePath({
+      pattern: 'audit-head/(?<path>.+)',
+      sudo: true,
+      fields: { path: field.string().required() },
+      operations: {
+        read: async ({ fields }) => {
+          const head = ctx.core.audit.headOf(fields.path);
+          return { data: { seq: head.seq, hash: head.hash } };
         },
       },
     }),

@@ -96,6 +96,27 @@ describe('arca admin commands', () => {
     assert.equal((await w.run(['audit', 'verify', 'nope.log'])).code, 1);
   });
 
+  test('audit verify against the server\'s checkpoint shows a cut-off tail', async () => {
+    const log = `${w.home}/cut.log`;
+    ok(await w.run(['audit', 'enable', '-path=cut', 'file', `file_path=${log}`]));
+    ok(await w.run(['kv', 'put', 'secret/cut', 'a=1']));
+    ok(await w.run(['kv', 'get', 'secret/cut']));
+    assert.match(ok(await w.run(['audit', 'verify', '-checkpoint-from=cut', 'cut.log'])), /^Success! Verified \d+ audit records/);
+    const head = (await w.run(['read', '-format=json', 'sys/audit-head/cut'])).out;
+    const { seq, hash } = (JSON.parse(head) as { data: { seq: number; hash: string } }).data;
+    ok(await w.run(['audit', 'disable', 'cut']));
+    // Cut the tail from the checkpoint's record on: the chain that is left is intact.
+    const lines = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
+    const kept = lines.filter((l) => (JSON.parse(l) as { seq: number }).seq < seq);
+    assert.ok(kept.length > 0 && kept.length < lines.length);
+    fs.writeFileSync(log, `${kept.join('\n')}\n`);
+    assert.match(ok(await w.run(['audit', 'verify', 'cut.log'])), /^Success!/, 'without a checkpoint the cut does not show');
+    const r = await w.run(['audit', 'verify', `-checkpoint=${seq}:${hash}`, 'cut.log']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /truncated/);
+    assert.equal((await w.run(['audit', 'verify', '-checkpoint=12:nothex', 'cut.log'])).code, 2);
+  });
+
   test('lease errors: unknown lease, -force without -prefix', async () => {
     const r = await w.run(['lease', 'lookup', 'secret/nope/123']);
     assert.equal(r.code, 2);
