@@ -1,6 +1,8 @@
-// src/core/tokens — auth/token/create and auth/token/create-orphan (Vault's fields and
-// rules; batch tokens are not supported). The new token is a child of the caller's token
-// unless orphaned (no_parent or create-orphan, both root or sudo only); the response carries the final auth block in `tokenAuth`.
+// src/core/tokens — auth/token/create, auth/token/create-orphan and
+// auth/token/create/:role_name (Vault's fields and rules; batch tokens are not supported).
+// The new token is a child of the caller's token unless orphaned (no_parent or
+// create-orphan, both root or sudo only; or the role's `orphan`); the response carries the
+// final auth block in `tokenAuth`.
 import { ArcaError } from '../../lib/errors.js';
 import { field } from '../../framework/field.js';
 import type { FieldValues } from '../../framework/field.js';
@@ -8,7 +10,12 @@ import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec, HandlerContext } from '../../framework/path-spec.js';
 import { definedOnly } from './token-backend-context.js';
 import type { TokenBackendContext, TokenBackendResponse } from './token-backend-context.js';
+import type { CreateTokenParams } from './token-create-rules.js';
+import type { TokenEntry } from './token-entry.js';
 import { authBlock } from './token-response.js';
+import { applyTokenRole } from './token-role-rules.js';
+import type { RoleCreateRequest } from './token-role-rules.js';
+import { requireTokenRole, TOKEN_ROLE_NAME_PATTERN } from './token-role-store.js';
 
 const createFields = {
   policies: field.strings().optional('Policies of the token (default: the parent\'s)'),
@@ -23,35 +30,59 @@ const createFields = {
   meta: field.stringMap().optional(),
   id: field.string().optional('A chosen token id (root only)'),
   type: field.enum(['service', 'batch', 'default']).optional(),
-  entity_alias: field.string().optional('Not supported'),
+  entity_alias: field.string().optional('Not supported (refused with 400)'),
 };
 
 type CreateValues = FieldValues<typeof createFields>;
 
+const roleCreateFields = { ...createFields, role_name: field.string().required('Name of the token role') };
+
+/** Refusals shared by every create path, before any lookup. */
+function refuseUnsupported(fields: CreateValues): void {
+  if (fields.type === 'batch') throw new ArcaError('invalid_request', 'batch tokens are not supported');
+  if (fields.entity_alias !== undefined) throw new ArcaError('invalid_request', 'entity_alias is not supported');
+  // Only the wrapping manager mints response-wrapping tokens (Vault refuses it too).
+  if (fields.policies?.some((p) => p.trim().toLowerCase() === 'response-wrapping')) {
+    throw new ArcaError('invalid_request', 'the "response-wrapping" policy cannot be given to a token');
+  }
+}
+
+/** The request's own token parameters (no_parent and the path are decided by the caller). */
+function requested(fields: CreateValues): RoleCreateRequest {
+  return definedOnly({
+    policies: fields.policies, ttl: fields.ttl, explicitMaxTtl: fields.explicit_max_ttl, period: fields.period,
+    numUses: fields.num_uses, noDefaultPolicy: fields.no_default_policy, renewable: fields.renewable,
+    displayName: fields.display_name, meta: fields.meta, id: fields.id,
+  });
+}
+
+async function mint(ctx: TokenBackendContext, req: HandlerContext<CreateValues>['req'], clock: HandlerContext<CreateValues>['clock'], build: (parent: TokenEntry) => { params: CreateTokenParams; warnings: string[] }): Promise<TokenBackendResponse> {
+  const parent = await ctx.caller(req);
+  const sudo = await ctx.isSudo(req);
+  const { params, warnings } = build(parent);
+  const created = await ctx.store.create(params, parent, { sudo });
+  const res: TokenBackendResponse = { tokenAuth: authBlock(created.entry, created.token, clock.now()) };
+  const all = [...warnings, ...created.warnings];
+  if (all.length > 0) res.warnings = all;
+  return res;
+}
+
 function createHandler(ctx: TokenBackendContext, orphanPath: boolean) {
   return async ({ req, fields, clock }: HandlerContext<CreateValues>): Promise<TokenBackendResponse> => {
-    if (fields.type === 'batch') throw new ArcaError('invalid_request', 'batch tokens are not supported');
-    if (fields.entity_alias !== undefined) throw new ArcaError('invalid_request', 'entity_alias requires a token role, which is not supported');
-    // Only the wrapping manager mints response-wrapping tokens (Vault refuses it too).
-    if (fields.policies?.some((p) => p.trim().toLowerCase() === 'response-wrapping')) {
-      throw new ArcaError('invalid_request', 'the "response-wrapping" policy cannot be given to a token');
-    }
-    const parent = await ctx.caller(req);
-    const orphan = orphanPath || fields.no_parent;
-    const sudo = await ctx.isSudo(req);
-    const created = await ctx.store.create(
-      definedOnly({
-        policies: fields.policies, ttl: fields.ttl, explicitMaxTtl: fields.explicit_max_ttl, period: fields.period,
-        numUses: fields.num_uses, orphan, noDefaultPolicy: fields.no_default_policy, renewable: fields.renewable,
-        displayName: fields.display_name, meta: fields.meta, id: fields.id,
-        path: orphanPath ? 'auth/token/create-orphan' : 'auth/token/create',
-      }),
-      parent,
-      { sudo },
-    );
-    const res: TokenBackendResponse = { tokenAuth: authBlock(created.entry, created.token, clock.now()) };
-    if (created.warnings.length > 0) res.warnings = created.warnings;
-    return res;
+    refuseUnsupported(fields);
+    return mint(ctx, req, clock, () => ({
+      params: { ...requested(fields), orphan: orphanPath || fields.no_parent, path: orphanPath ? 'auth/token/create-orphan' : 'auth/token/create' },
+      warnings: [],
+    }));
+  };
+}
+
+/** auth/token/create/:role_name — the role decides orphan status; no_parent is ignored (Vault). */
+function createWithRoleHandler(ctx: TokenBackendContext) {
+  return async ({ req, fields, clock, storage }: HandlerContext<FieldValues<typeof roleCreateFields>>): Promise<TokenBackendResponse> => {
+    refuseUnsupported(fields);
+    const role = await requireTokenRole(storage, fields.role_name);
+    return mint(ctx, req, clock, (parent) => applyTokenRole(role, requested(fields), parent.policies));
   };
 }
 
@@ -68,6 +99,12 @@ export function tokenCreatePaths(ctx: TokenBackendContext): AnyPathSpec[] {
       fields: createFields,
       operations: { update: createHandler(ctx, true) },
       summary: 'Create a token without a parent (root or sudo only).',
+    }),
+    definePath({
+      pattern: `create/(?<role_name>${TOKEN_ROLE_NAME_PATTERN})`,
+      fields: roleCreateFields,
+      operations: { update: createWithRoleHandler(ctx) },
+      summary: 'Create a token under the rules of a token role.',
     }),
   ];
 }

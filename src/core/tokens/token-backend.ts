@@ -7,6 +7,7 @@ import type { LeaseManager } from '../leases/lease-manager.js';
 import { tokenCreatePaths } from './path-token-create.js';
 import { tokenLookupPaths } from './path-token-lookup.js';
 import { tokenRenewPaths } from './path-token-renew.js';
+import { tokenRolePaths } from './path-token-roles.js';
 import { tokenRevokePaths } from './path-token-revoke.js';
 import { tokenBackendContext } from './token-backend-context.js';
 import type { TokenBackendOptions } from './token-backend-context.js';
@@ -20,6 +21,6 @@ export function createTokenBackend(store: TokenStore, leases: LeaseManager, opti
     id: 'auth.token',
     type: 'token',
     kind: 'auth',
-    paths: [...tokenCreatePaths(ctx), ...tokenLookupPaths(ctx), ...tokenRenewPaths(ctx), ...tokenRevokePaths(ctx)],
+    paths: [...tokenCreatePaths(ctx), ...tokenLookupPaths(ctx), ...tokenRenewPaths(ctx), ...tokenRevokePaths(ctx), ...tokenRolePaths()],
   };
 }

@@ -24,6 +24,20 @@ export interface CreateTokenParams {
   readonly path?: string;
   readonly entityId?: string;
   readonly boundCidrs?: readonly string[];
+  /** Set when the token is made through a token role (token-role-rules.ts applied it). */
+  readonly role?: RoleGrant;
+}
+
+/**
+ * What a token role decided: its name (recorded on the token), whether the token is an
+ * orphan (the role's choice, not subject to the sudo rule for no_parent) and whether the
+ * role's allowed/disallowed lists already checked the policies (they then replace the
+ * subset-of-parent rule, and "default" is already in or out of the list).
+ */
+export interface RoleGrant {
+  readonly name: string;
+  readonly orphan: boolean;
+  readonly decidesPolicies: boolean;
 }
 
 export interface ResolvedToken {
@@ -51,18 +65,19 @@ export function resolveCreate(params: CreateTokenParams, parent: TokenEntry | un
   const parentIsRoot = parent?.policies.includes('root') ?? false;
   const privileged = parentIsRoot || sudo;
   if (params.id !== undefined && !parentIsRoot) throw new ArcaError('invalid_request', 'root or sudo privileges required to specify token id');
-  if (params.orphan && !privileged) throw new ArcaError('permission_denied', 'root or sudo privileges required to create orphan token');
+  const role = params.role;
+  if (params.orphan && !privileged && role === undefined) throw new ArcaError('permission_denied', 'root or sudo privileges required to create orphan token');
 
   const requested = params.policies ?? parent?.policies.filter((p) => !(params.noDefaultPolicy && p === 'default')) ?? [];
   const wanted = sanitizePolicies(requested, false);
   if (wanted.includes('root') && !parentIsRoot) {
     throw new ArcaError('invalid_request', 'root tokens may not be created without parent token being root');
   }
-  if (!privileged && parent && !wanted.every((p) => parent.policies.includes(p))) {
+  if (!privileged && !role?.decidesPolicies && parent && !wanted.every((p) => parent.policies.includes(p))) {
     throw new ArcaError('permission_denied', 'child policies must be subset of parent');
   }
-  const policies = sanitizePolicies(wanted, !params.noDefaultPolicy);
-  const orphan = params.orphan === true || parent === undefined;
+  const policies = sanitizePolicies(wanted, !params.noDefaultPolicy && !role?.decidesPolicies);
+  const orphan = (role ? role.orphan : params.orphan === true) || parent === undefined;
   return {
     policies,
     orphan,

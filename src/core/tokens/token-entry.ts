@@ -25,6 +25,8 @@ export interface TokenEntry {
   readonly orphan: boolean;
   /** The creation path ("auth/token/create", "auth/userpass/login/alice"). */
   readonly path: string;
+  /** The token role it was created through (auth/token/create/:role_name); absent otherwise. */
+  readonly role?: string;
   readonly entityId: string;
   readonly type: 'service';
   readonly boundCidrs: readonly string[];

@@ -65,6 +65,7 @@ export function lookupResponse(entry: TokenEntry, now: number, token?: string): 
     type: entry.type,
   };
   if (entry.period > 0) data['period'] = entry.period;
+  if (entry.role !== undefined) data['role'] = entry.role;
   if (entry.lastRenewalTime > 0) {
     data['last_renewal'] = rfc3339(entry.lastRenewalTime);
     data['last_renewal_time'] = Math.floor(entry.lastRenewalTime / 1000);

@@ -296,6 +296,7 @@ export class TokenStore {
       entityId: p.entityId ?? '', type: 'service', boundCidrs: [...(p.boundCidrs ?? [])],
       expireTime: p.ttl > 0 ? now + p.ttl * 1000 : 0, lastRenewalTime: 0,
       ...(p.mountAccessor === undefined ? {} : { mountAccessor: p.mountAccessor }),
+      ...(p.role === undefined ? {} : { role: p.role.name }),
       ...(p.internal === undefined ? {} : { internal: structuredClone(p.internal) }),
     };
     const mountAccessor = entry.mountAccessor;
