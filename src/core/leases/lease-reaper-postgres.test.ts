@@ -6,25 +6,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { FakeClock } from '../../lib/clock.js';
 import { PostgresPhysical } from '../../storage/postgres/postgres-physical.js';
 import { POSTGRES_URL, skipUnlessService } from '../../../test/support/services.js';
+import { dropSchema } from '../../../test/support/postgres-schema.js';
 import { TokenStore } from '../tokens/token-store.js';
 import { LeaseManager } from './lease-manager.js';
 import type { LeaseEntry } from './lease-entry.js';
 
 const skip = await skipUnlessService('PostgreSQL', 5432);
 
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
 
 test('two nodes on one PostgreSQL racing batch claims revoke each lease and token exactly once', { skip }, async () => {
   const schema = `arca_reap_${process.pid}_${randomBytes(6).toString('hex')}`;

@@ -3,29 +3,15 @@
 // LISTEN/NOTIFY between two nodes, and SQLSTATE-based error classification.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { PostgresPhysical } from './postgres-physical.js';
 import { runStorageConformance } from '../conformance.js';
 import type { Physical } from '../storage.js';
 import { ArcaError } from '../../lib/errors.js';
 import { POSTGRES_URL, skipUnlessService } from '../../../test/support/services.js';
+import { dropSchema, uniqueSchema } from '../../../test/support/postgres-schema.js';
 
 const skip = await skipUnlessService('PostgreSQL', 5432);
 
-function uniqueSchema(): string {
-  return `arca_t_${process.pid}_${randomBytes(6).toString('hex')}`;
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
 
 runStorageConformance(
   'postgres',
