@@ -115,13 +115,14 @@ export abstract class BatchedAuditDevice implements AuditDevice {
   }
 
   /**
-   * Makes the batch's lines from `head` and writes them durably; answers the new head and
-   * the entries that could not be serialised. A subclass may do both elsewhere (the file
+   * Makes the batch's lines from `head` and writes them durably (counting them in `io`);
+   * answers the new head and the entries that could not be serialised. A subclass may do both elsewhere (the file
    * device hands them to the audit worker).
    */
   protected async appendBatch(head: ChainHead, batch: readonly BatchEntry[]): Promise<{ head: ChainHead; failed: readonly number[] }> {
     const made = await this.lines.make(head, batch);
     if (made.bytes.length > 0) await this.writeBatch(made.bytes);
+    this.io.records += batch.length - made.failed.length;
     return made;
   }
   protected abstract closeOutput(): Promise<void>;
@@ -205,7 +206,6 @@ export abstract class BatchedAuditDevice implements AuditDevice {
       const made = await this.appendBatch(this.chain.head(), batch.map((p) => ({ entry: p.record })));
       const failed = new Set(made.failed);
       this.chain.reset(made.head);
-      this.io.records += batch.length - failed.size;
       batch.forEach((p, index) => {
         if (failed.has(index)) p.reject(new ArcaError('internal', 'audit: the entry could not be prepared'));
         else p.resolve();

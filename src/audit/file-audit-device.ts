@@ -100,10 +100,8 @@ export class FileAuditDevice extends BatchedAuditDevice {
   protected override async appendBatch(head: ChainHead, batch: readonly BatchEntry[]): Promise<{ head: ChainHead; failed: readonly number[] }> {
     const output = this.output;
     if (output === undefined) return super.appendBatch(head, batch);
-    // Counted by the output's callback; the base class counts nothing more for this batch.
-    const appended = await output.appendNow(batch);
-    this.io.records -= batch.length - appended.failed.length;
-    return appended;
+    // Counted in `io` by the output's callback.
+    return output.appendNow(batch);
   }
 
   protected override async writeBatch(bytes: Buffer): Promise<void> {

@@ -81,11 +81,11 @@ export class BarrierView implements StorageWriter, SharedReader {
     refuseReserved(key);
     const hit = cache.lookupParsed(key, parse);
     if (hit !== undefined) return hit.value as T | undefined;
-    await this.get(key);
-    // Filled just now unless a write raced the read: then parse what this call read.
+    const bytes = await this.get(key);
+    // Filled just now, unless a write raced the read or the entry is too large to keep:
+    // then this call parses what it read, unshared.
     const filled = cache.lookupParsed(key, parse);
     if (filled !== undefined) return filled.value as T | undefined;
-    const bytes = await this.read(key);
     return bytes === undefined ? undefined : parse(bytes);
   }
 

@@ -232,10 +232,8 @@ export class Core {
     if (requestLogged && !overlap) await requestLogged;
     // Awaited below; until then a rejection must not count as unhandled.
     requestLogged?.catch(() => undefined);
-    const logResponse = async (record: () => AuditEntry): Promise<void> => {
-      if (!blocks) return;
-      const responseLogged = this.audit.logResponse(record());
-      await Promise.all([requestLogged, responseLogged]);
+    const logResponse = async (record: (b: AuditBlocks) => AuditEntry): Promise<void> => {
+      if (blocks) await Promise.all([requestLogged, this.audit.logResponse(record(blocks))]);
     };
     let out: CoreResponse | undefined;
     try {
@@ -251,10 +249,10 @@ export class Core {
       out = await wrapCoreResponse(this.wrapping, await finishResponse(this, req, mount.entry, res), req);
     } catch (err) {
       const message = isArcaError(err) ? err.errors.join('; ') : 'internal error';
-      await logResponse(() => responseRecord(blocks as AuditBlocks, req, this.deps.clock.now(), undefined, message, isArcaError(err) ? err.status : 500));
+      await logResponse((b) => responseRecord(b, req, this.deps.clock.now(), undefined, message, isArcaError(err) ? err.status : 500));
       throw err;
     }
-    await logResponse(() => responseRecord(blocks as AuditBlocks, req, this.deps.clock.now(), out));
+    await logResponse((b) => responseRecord(b, req, this.deps.clock.now(), out));
     return out;
   }
 

@@ -9,8 +9,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export async function readJson(storage: StorageReader, key: string): Promise<unknown> {
   const raw = await storage.get(key);
-  if (raw === undefined) return undefined;
-  return JSON.parse(decoder.decode(raw)) as unknown;
+  return raw === undefined ? undefined : parseJsonBytes(raw);
 }
 
 /** Stored bytes → JSON value (module-level, so shared parsed entries match it by identity). */
