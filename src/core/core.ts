@@ -136,6 +136,8 @@ export class Core {
         const m = this.router.byAccessor(accessor);
         return m && m.entry.table === 'auth' ? { type: m.entry.type, path: m.entry.path } : undefined;
       },
+      // Both stores sit on `sys`, so the merge's transaction reaches the MFA enrolments.
+      onEntitiesMerged: (tx, merge) => this.mfa.mergeEnrolments(tx, merge),
       ...(announce ? { onChange: () => announce('sys/identity/') } : {}),
     });
     this.mfa = new MfaManager({ storage: sys, clock });

@@ -3,7 +3,7 @@
 // given to a view are relative to it, and list/scan answer relative keys. A view refuses
 // keys that could escape or corrupt its slice: a NUL character, or a '..' path segment.
 // `getJson`/`putJson` store UTF-8 JSON, the common case above the barrier.
-import type { Parse, ScanOptions, SharedReader, Storage, StorageWriter } from './storage.js';
+import type { Parse, ScanOptions, SharedReader, Storage, StorageWriter, Transaction } from './storage.js';
 import { readShared } from './storage.js';
 import { ArcaError } from '../lib/errors.js';
 
@@ -105,6 +105,15 @@ export class StorageView extends PrefixedWriter implements Storage {
   }
 
   transaction<T>(fn: (tx: StorageViewTransaction) => Promise<T>): Promise<T> {
-    return this.storage.transaction((tx) => fn(new PrefixedWriter(tx, this.prefix)));
+    return this.storage.transaction((tx) => fn(this.within(tx)));
+  }
+
+  /**
+   * This view's slice of `tx`, which must be a transaction opened on the storage this view
+   * wraps. Lets one atomic write span the slices of two subsystems that share that storage
+   * (an entity merge moving the merged entities' MFA enrolments).
+   */
+  within(tx: Transaction): StorageViewTransaction {
+    return new PrefixedWriter(tx, this.prefix);
   }
 }

@@ -9,6 +9,8 @@
 // only. Two from-entities with aliases on the same mount are refused (merge them one at a time).
 // A token of a merged entity keeps working as the to-entity: `merged/<id>` points there
 // (re-pointed when the to-entity is merged again, dropped when it is deleted).
+// State other subsystems keep per entity (TOTP enrolments) is moved by their hook, run by
+// IdentityStore in the same transaction after this; `force` is for that hook.
 import { ArcaError } from '../../lib/errors.js';
 import type { StorageViewTransaction } from '../../storage/storage-view.js';
 import { getEntity } from './entity-writes.js';
@@ -22,6 +24,15 @@ export interface MergeInput {
   readonly toEntityId: string;
   readonly fromEntityIds: readonly string[];
   readonly conflictingAliasIdsToKeep: readonly string[];
+  /** Vault's `force`: passed to `onEntitiesMerged` (MFA enrolment conflicts); default false. */
+  readonly force?: boolean;
+}
+
+/** What other subsystems are told, inside the merge's transaction, about a merge. */
+export interface EntitiesMerged {
+  readonly toEntityId: string;
+  readonly fromEntityIds: readonly string[];
+  readonly force: boolean;
 }
 
 function bad(message: string): ArcaError {
@@ -34,6 +45,7 @@ export function mergeInput(input: MergeInput): MergeInput {
     toEntityId: input.toEntityId.trim(),
     fromEntityIds: identityInput.ids(input.fromEntityIds, 'from entity IDs'),
     conflictingAliasIdsToKeep: identityInput.ids(input.conflictingAliasIdsToKeep, 'alias IDs to keep'),
+    force: input.force ?? false,
   };
   if (clean.toEntityId === '') throw bad('missing entity id to merge to');
   if (clean.fromEntityIds.length === 0) throw bad('missing entity ids to merge from');

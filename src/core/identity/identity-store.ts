@@ -12,7 +12,7 @@
 // multi-node deployment must call it on a LISTEN/NOTIFY "identity changed" message.
 import type { Clock } from '../../lib/clock.js';
 import { ArcaError } from '../../lib/errors.js';
-import type { Storage } from '../../storage/storage.js';
+import type { Storage, Transaction } from '../../storage/storage.js';
 import { StorageView } from '../../storage/storage-view.js';
 import type { StorageViewTransaction } from '../../storage/storage-view.js';
 import type { TemplateIdentity } from '../../policy/render-policy-template.js';
@@ -21,7 +21,7 @@ import type { GrantInput } from './access-grant.js';
 import { createLoginAlias, deleteAlias, deleteEntity, getEntity, putAlias, refreshLoginAlias, upsertEntity } from './entity-writes.js';
 import type { AliasInput, EntityInput, MountLookup } from './entity-writes.js';
 import { mergeEntities, mergeInput } from './entity-merge.js';
-import type { MergeInput } from './entity-merge.js';
+import type { EntitiesMerged, MergeInput } from './entity-merge.js';
 import { applyLoginMemberships, deleteGroupAlias, findGroupAlias, putGroupAlias } from './group-alias-writes.js';
 import type { GroupAliasInput } from './group-alias-writes.js';
 import { GroupGraph } from './group-graph.js';
@@ -44,6 +44,13 @@ export interface IdentityStoreOptions {
   readonly onGrantEvent?: (event: GrantEvent) => void | Promise<void>;
   /** Resolves an auth mount accessor; when given, aliases on unknown accessors are refused. */
   readonly lookupMount?: MountLookup;
+  /**
+   * Runs inside identity/entity/merge's transaction (`tx` is on `storage`) after the identity
+   * records are rewritten, so state other subsystems keep per entity (MFA enrolments) moves
+   * with the merge; a throw refuses the whole merge. Like any transaction body it may run
+   * more than once, so it writes only through `tx`.
+   */
+  readonly onEntitiesMerged?: (tx: Transaction, merge: EntitiesMerged) => Promise<void>;
   /** Told after every write, so other nodes drop their identity caches. */
   readonly onChange?: () => void;
 }
@@ -100,10 +107,11 @@ export class IdentityStore {
     this.grants = undefined;
   }
 
-  private async write<T>(fn: (tx: StorageViewTransaction, now: number) => Promise<T>): Promise<T> {
+  /** `root` is the same transaction on the whole `storage`, for hooks of other subsystems. */
+  private async write<T>(fn: (tx: StorageViewTransaction, now: number, root: Transaction) => Promise<T>): Promise<T> {
     const now = this.clock.now();
     try {
-      return await this.view.transaction((tx) => fn(tx, now));
+      return await this.options.storage.transaction((root) => fn(this.view.within(root), now, root));
     } finally {
       this.invalidate();
       this.options.onChange?.();
@@ -285,7 +293,11 @@ export class IdentityStore {
   /** identity/entity/merge; answers the to-entity after the merge. */
   async mergeEntities(input: MergeInput): Promise<EntityRecord> {
     const clean = mergeInput(input);
-    return this.write((tx, now) => mergeEntities(tx, clean, now));
+    return this.write(async (tx, now, root) => {
+      const merged = await mergeEntities(tx, clean, now);
+      await this.options.onEntitiesMerged?.(root, { toEntityId: merged.id, fromEntityIds: clean.fromEntityIds, force: clean.force ?? false });
+      return merged;
+    });
   }
 
   async readAlias(id: string): Promise<AliasRecord | undefined> {

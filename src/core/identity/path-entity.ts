@@ -116,14 +116,13 @@ export function entityPaths(store: IdentityStore): AnyPathSpec[] {
         from_entity_ids: field.strings().default([], 'entities to merge into to_entity_id; deleted by the merge'),
         to_entity_id: field.string().default('', 'the entity that remains'),
         conflicting_alias_ids_to_keep: field.strings().default([], 'for aliases of both sides on one mount: the alias to keep (one from-entity only)'),
-        // Vault: lets MFA secrets of the from-entities lose to the to-entity's. Arca's merge
-        // carries no TOTP enrolment over, so there is nothing to force; accepted for clients.
-        force: field.bool().default(false, 'accepted for Vault compatibility; TOTP enrolments are not merged'),
+        force: field.bool().default(false, "on an MFA method both sides are enrolled in: keep the to-entity's secret instead of refusing"),
       },
       operations: {
         update: async ({ fields }) => {
           await store.mergeEntities({
             toEntityId: fields.to_entity_id, fromEntityIds: fields.from_entity_ids, conflictingAliasIdsToKeep: fields.conflicting_alias_ids_to_keep,
+            force: fields.force,
           });
           return undefined;
         },

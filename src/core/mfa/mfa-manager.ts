@@ -9,8 +9,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ArcaError } from '../../lib/errors.js';
 import type { Clock } from '../../lib/clock.js';
-import type { Storage } from '../../storage/storage.js';
+import type { Storage, Transaction } from '../../storage/storage.js';
 import type { StorageViewTransaction } from '../../storage/storage-view.js';
+import { mergeMfaEnrolments } from './mfa-enrolment-merge.js';
+import type { EnrolmentMerge } from './mfa-enrolment-merge.js';
 import { MfaStore, attemptsKey, pendingKey, usedKey } from './mfa-store.js';
 import type { FailedAttempts, UsedStep } from './mfa-store.js';
 import { parseMfaHeader, renderConstraints } from './mfa-requirement.js';
@@ -147,6 +149,15 @@ export class MfaManager {
   async destroy(methodId: string, entityId: string): Promise<void> {
     if (!(await this.store.getMethod(methodId))) throw new ArcaError('invalid_request', `MFA method "${methodId}" does not exist`);
     await this.store.deleteSecret(methodId, entityId);
+  }
+
+  /**
+   * identity/entity/merge's part in MFA (see mfa-enrolment-merge.ts). `tx` is a transaction
+   * on the root storage this manager was built on, opened by the merge; a conflict throws
+   * and so refuses the whole merge.
+   */
+  mergeEnrolments(tx: Transaction, merge: EnrolmentMerge): Promise<void> {
+    return mergeMfaEnrolments(this.store.view.within(tx), merge);
   }
 
   /** For each constraint, the first sent code that matches one of its methods. */

@@ -18,8 +18,13 @@ const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /** Ids and names that become storage key segments. */
 export function checkKeySegment(value: string, what: string): string {
-  if (!ID_RE.test(value)) throw new ArcaError('invalid_request', `invalid ${what}`);
+  if (!isKeySegment(value)) throw new ArcaError('invalid_request', `invalid ${what}`);
   return value;
+}
+
+/** Whether `value` can be a key segment (an id that is not one has nothing stored under it). */
+export function isKeySegment(value: string): boolean {
+  return ID_RE.test(value);
 }
 
 export interface UsedStep {
@@ -32,6 +37,7 @@ export interface FailedAttempts {
   readonly resetAt: number;
 }
 
+export const secretKey = (methodId: string, entityId: string): string => `secret/${methodId}/${entityId}`;
 export const usedKey = (methodId: string, entityId: string): string => `used/${methodId}/${entityId}`;
 export const attemptsKey = (methodId: string, entityId: string): string => `attempts/${methodId}/${entityId}`;
 export const pendingKey = (digest: string): string => `pending/${digest}`;
@@ -127,12 +133,12 @@ export class MfaStore {
 
   getSecret(methodId: string, entityId: string): Promise<TotpSecret | undefined> {
     if (!ID_RE.test(methodId) || !ID_RE.test(entityId)) return Promise.resolve(undefined);
-    return this.view.getJson<TotpSecret>(`secret/${methodId}/${entityId}`);
+    return this.view.getJson<TotpSecret>(secretKey(methodId, entityId));
   }
 
   /** Stores the entity's secret unless it already has one (returns false then). */
   createSecret(methodId: string, entityId: string, secret: TotpSecret): Promise<boolean> {
-    const key = `secret/${checkKeySegment(methodId, 'method_id')}/${checkKeySegment(entityId, 'entity_id')}`;
+    const key = secretKey(checkKeySegment(methodId, 'method_id'), checkKeySegment(entityId, 'entity_id'));
     return this.view.transaction(async (tx) => {
       if ((await tx.get(key)) !== undefined) return false;
       await tx.putJson(key, secret);
@@ -144,7 +150,7 @@ export class MfaStore {
     const m = checkKeySegment(methodId, 'method_id');
     const e = checkKeySegment(entityId, 'entity_id');
     await this.view.transaction(async (tx) => {
-      await tx.delete(`secret/${m}/${e}`);
+      await tx.delete(secretKey(m, e));
       await tx.delete(usedKey(m, e));
       await tx.delete(attemptsKey(m, e));
     });
