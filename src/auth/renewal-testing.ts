@@ -2,7 +2,7 @@
 // into the LoginRenewal the core hands an auth method's `renewLogin` when that token is
 // renewed (the token keeps the login's metadata and policies), and collects refusals.
 import assert from 'node:assert/strict';
-import type { Backend, LoginRenewal } from '../framework/backend.js';
+import type { Backend, LoginRenewal, LoginRenewalTerms } from '../framework/backend.js';
 import type { PeerCertificate, ResponseAuth } from '../framework/logical.js';
 import { isArcaError } from '../lib/errors.js';
 
@@ -14,10 +14,10 @@ export function renewalOf(auth: ResponseAuth | undefined, path: string, peerCert
   };
 }
 
-/** Resolves when the method lets the renewal go on. */
-export async function renews(backend: Backend, login: LoginRenewal): Promise<void> {
+/** Resolves, with the terms the method renews by, when it lets the renewal go on. */
+export async function renews(backend: Backend, login: LoginRenewal): Promise<LoginRenewalTerms | undefined> {
   assert.ok(backend.renewLogin, `${backend.id} has no renewLogin hook`);
-  await backend.renewLogin(login);
+  return backend.renewLogin(login);
 }
 
 /** The message of the 400 the method refuses the renewal with. */

@@ -3,6 +3,7 @@
 // shape, and the conversion to the ResponseAuth a login returns. One definition, so every
 // method accepts and answers these fields the same way.
 import { field } from '../framework/field.js';
+import type { LoginRenewalTerms } from '../framework/backend.js';
 import type { ResponseAuth } from '../framework/logical.js';
 import { ArcaError } from '../lib/errors.js';
 import { parseCidrs } from './cidr-list.js';
@@ -104,6 +105,15 @@ export function loginAuth(p: TokenParams, login: { displayName: string; alias: s
     tokenType: 'service',
     alias: { name: login.alias, ...(login.metadata ? { metadata: login.metadata } : {}) },
   };
+}
+
+/**
+ * What a renewal of a login token extends it with: these params as they are now (Vault's
+ * pathLoginRenew handlers set the renewed Auth's TTL, MaxTTL and Period from the current user
+ * or role), so tuning a role changes how far its existing tokens can be renewed.
+ */
+export function renewalTerms(p: TokenParams): LoginRenewalTerms {
+  return { ttl: p.token_ttl, maxTtl: p.token_max_ttl, period: p.token_period };
 }
 
 function normalizePolicies(list: readonly string[]): string[] {

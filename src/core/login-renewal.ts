@@ -1,8 +1,10 @@
 // src/core — asks the auth method that minted a login token whether the token may be renewed
-// (Vault's AuthRenew). Called by auth/token/renew and renew-self before the TTL is extended;
-// a refusal thrown by the method's `renewLogin` reaches the caller as is (400 with Vault's
-// text). Tokens that no login minted (auth/token/create, root, wrapping tokens) are never
-// asked about.
+// and with what (Vault's AuthRenew). Called by auth/token/renew and renew-self before the TTL
+// is extended; a refusal thrown by the method's `renewLogin` reaches the caller as is (400
+// with Vault's text). The method's answer (its user's or role's current token_ttl,
+// token_max_ttl, token_period) and the issuing mount's tuned limits become the renewal's
+// terms, as Vault extends a login token under its mount's system view. Tokens that no login
+// minted (auth/token/create, root, wrapping tokens) are never asked about.
 // The method asked is the mount the token records (its accessor), not whatever is mounted at
 // the token's login path today: a method disabled and enabled again at the same path is a new
 // mount with a new accessor and is never asked about the old mount's tokens (their renewal is
@@ -12,6 +14,7 @@ import { ArcaError } from '../lib/errors.js';
 import type { LogicalRequest } from '../framework/logical.js';
 import type { MountedBackend, Router } from './router/router.js';
 import type { TokenEntry } from './tokens/token-entry.js';
+import type { TokenRenewalTerms } from './tokens/token-renewal-terms.js';
 
 export const METHOD_GONE = 'the auth method that issued this token is no longer enabled, not renewing';
 
@@ -26,13 +29,14 @@ function issuingMount(router: Router, entry: TokenEntry): MountedBackend | undef
   return mount && mount.entry.table === 'auth' && mount.entry.type !== 'token' ? mount : undefined;
 }
 
-export async function askIssuingMethod(router: Router, entry: TokenEntry, req: LogicalRequest): Promise<void> {
-  if (entry.mountAccessor === undefined && !isLoginPath(entry.path)) return;
+export async function askIssuingMethod(router: Router, entry: TokenEntry, req: LogicalRequest): Promise<TokenRenewalTerms | undefined> {
+  if (entry.mountAccessor === undefined && !isLoginPath(entry.path)) return undefined;
   const mount = issuingMount(router, entry);
   if (!mount) throw new ArcaError('invalid_request', METHOD_GONE);
   const backend = mount.handler.backend;
-  if (!backend.renewLogin) return;
-  await backend.renewLogin({
+  const limits = mount.handler.env.config();
+  if (!backend.renewLogin) return { limits };
+  const terms = await backend.renewLogin({
     path: entry.path,
     metadata: entry.meta,
     policies: entry.policies,
@@ -41,4 +45,5 @@ export async function askIssuingMethod(router: Router, entry: TokenEntry, req: L
     remoteAddress: req.remoteAddress,
     ...(req.peerCertificate ? { peerCertificate: req.peerCertificate } : {}),
   });
+  return terms === undefined ? { limits } : { ttl: terms.ttl, maxTtl: terms.maxTtl, period: terms.period, limits };
 }

@@ -53,6 +53,19 @@ export interface LoginRenewal {
   readonly peerCertificate?: PeerCertificate;
 }
 
+/**
+ * What an auth method answers when it lets a renewal go on: the current token settings of
+ * the user or role the login went through (Vault's AuthRenew setting the renewed Auth's
+ * TTL, MaxTTL and Period). Seconds; 0 = unset (the mount's default and max TTL apply, and the
+ * token is not periodic). The token keeps its own explicit max TTL; the issuing mount's
+ * tuned limits always apply.
+ */
+export interface LoginRenewalTerms {
+  readonly ttl: number;
+  readonly maxTtl: number;
+  readonly period: number;
+}
+
 export interface Backend {
   /** Namespaced plugin id, e.g. "secrets.kv", "auth.userpass". */
   readonly id: string;
@@ -69,10 +82,11 @@ export interface Backend {
   /**
    * Auth methods: asked before a renewable token minted by a login on this mount is renewed
    * (auth/token/renew, renew-self), as Vault asks a method's AuthRenew. Resolve to let the
-   * renewal go on; throw an ArcaError to refuse it (invalid_request: 400 with its message,
-   * which must name no secret). A method without the hook has its tokens renewed unasked.
+   * renewal go on, with the terms it is extended by (undefined: the token's own, as its login
+   * set them); throw an ArcaError to refuse it (invalid_request: 400 with its message, which
+   * must name no secret). A method without the hook has its tokens renewed unasked.
    */
-  renewLogin?(login: LoginRenewal): Promise<void>;
+  renewLogin?(login: LoginRenewal): Promise<LoginRenewalTerms | undefined>;
   /** Lets a backend reject/adjust a request before routing (rarely needed). */
   preflight?(req: LogicalRequest): void;
 }

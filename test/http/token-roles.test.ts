@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArcaClient } from '../../src/client/arca-client.js';
+import { FakeClock } from '../../src/lib/clock.js';
 import { ok, startCliWorld } from '../cli/cli-world.js';
 import { startTestServer } from './start-test-server.js';
 import type { TestServer } from './start-test-server.js';
@@ -190,5 +191,54 @@ test('cli: arca token create -role=NAME creates through the role', async () => {
     assert.match(refused.err, /must be subset of the role's allowed policies/);
   } finally {
     await w.close();
+  }
+});
+
+test("renewal follows the role as it is now: its token_period and token_explicit_max_ttl", async () => {
+  const clock = new FakeClock(Date.now());
+  const t = await startTestServer({ dev: true, clock });
+  const minute = 60_000;
+  try {
+    await t.client.write('auth/token/roles/svc', { allowed_policies: ['app'] });
+    const auth = authOf((await t.client.write('auth/token/create/svc', { ttl: '1h' })).body);
+    const token = new ArcaClient({ address: t.server.address, token: auth.client_token });
+    const renew = async (body: Record<string, unknown> = {}): Promise<{ ttl: number; warnings: string[] }> => {
+      const res = await token.raw('PUT', 'auth/token/renew-self', body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return { ttl: authOf(res.body).lease_duration, warnings: (res.body as { warnings?: string[] }).warnings ?? [] };
+    };
+    assert.equal((await renew({ increment: '2h' })).ttl, 7200);
+    // The role gains a period: the token, created without one, renews as periodic with it.
+    await t.client.write('auth/token/roles/svc', { token_period: '10m' });
+    assert.equal((await renew({ increment: '2h' })).ttl, 600);
+    await t.client.write('auth/token/roles/svc', { token_period: '20m' });
+    assert.equal((await renew()).ttl, 1200);
+    // The role's current explicit max TTL caps it, counted from the token's creation.
+    await t.client.write('auth/token/roles/svc', { token_explicit_max_ttl: '30m' });
+    clock.advance(15 * minute);
+    const capped = await renew();
+    assert.equal(capped.ttl, 900);
+    assert.match(capped.warnings[0] ?? '', /capped/);
+    clock.advance(14 * minute);
+    assert.equal((await renew()).ttl, 60);
+    // Lifting the role's cap and period: the token renews by increment again.
+    await t.client.write('auth/token/roles/svc', { token_explicit_max_ttl: 0, token_period: 0 });
+    assert.equal((await renew({ increment: '3h' })).ttl, 10800);
+    // Through auth/token/renew too (the caller is the root token, the role is the token's).
+    await t.client.write('auth/token/roles/svc', { token_period: '15m' });
+    const byRoot = await t.client.raw('PUT', 'auth/token/renew', { token: auth.client_token, increment: '3h' });
+    assert.equal(authOf(byRoot.body).lease_duration, 900);
+
+    // A token's own explicit max TTL stays: a looser role does not lift it.
+    const ownRes = await t.client.raw('PUT', 'auth/token/create/svc', { explicit_max_ttl: '30m' });
+    assert.equal(ownRes.status, 200, JSON.stringify(ownRes.body));
+    const own = authOf(ownRes.body);
+    await t.client.write('auth/token/roles/svc', { token_explicit_max_ttl: '2h', token_period: 0 });
+    clock.advance(10 * minute);
+    const ownRenew = await t.client.raw('PUT', 'auth/token/renew', { token: own.client_token, increment: '1h' });
+    assert.equal(ownRenew.status, 200, JSON.stringify(ownRenew.body));
+    assert.equal(authOf(ownRenew.body).lease_duration, 1200);
+  } finally {
+    await t.close();
   }
 });

@@ -296,6 +296,9 @@ test('renewal: role deleted or its policies changed is refused; disable_binding 
   await renews(w.backend, withoutCert);
   w.clock.advance(31 * DAY);
   await renews(w.backend, withoutCert);
+  // The role's token settings as they are now are what the token is renewed with.
+  await w.call('update', 'certs/web', { token_ttl: '20m', token_max_ttl: '2h', token_period: '5m' });
+  assert.deepEqual(await renews(w.backend, withoutCert), { ttl: 1200, maxTtl: 7200, period: 300 });
   await w.call('update', 'certs/web', { token_policies: 'app' });
   assert.equal(await renewRefusal(w.backend, withoutCert), POLICIES_CHANGED);
   await w.call('delete', 'certs/web');

@@ -4,10 +4,13 @@
 // present a client certificate that logs in under that role today (chain to its current CA
 // or pin, validity at the server clock, constraints) and is the login's certificate identity:
 // the same subject and authority key ids the login recorded. Vault's code accepts either key
-// id matching; both are required here, which is what its comment says it means.
+// id matching; both are required here, which is what its comment says it means. A renewal
+// that passes extends the token with the role's current token_ttl, token_max_ttl and
+// token_period.
 import type { Backend, BackendEnv } from '../../framework/backend.js';
 import { ArcaError } from '../../lib/errors.js';
 import { equivalentPolicies, goneDuringRenewal, POLICIES_CHANGED, recordedName } from '../equivalent-policies.js';
+import { renewalTerms } from '../token-fields.js';
 import { readRole } from './cert-role.js';
 import { matchCertificate, NO_CERT } from './match-certificate.js';
 import { readCertConfig } from './path-config.js';
@@ -28,5 +31,6 @@ export function renewCertLogin(env: BackendEnv): NonNullable<Backend['renewLogin
       if (!same) throw new ArcaError('invalid_request', NOT_LOGIN_IDENTITY);
     }
     if (!equivalentPolicies(role.token.token_policies, login.policies)) throw new ArcaError('invalid_request', POLICIES_CHANGED);
+    return renewalTerms(role.token);
   };
 }

@@ -1,25 +1,36 @@
 // src/core/tokens — auth/token/renew and renew-self. The answer is Vault's auth block with
-// the renewed lease_duration (in `tokenAuth`) plus any capping warnings. A renewable token a
-// login minted is first put to the auth method that issued it (`ctx.renewLogin`), which may
-// refuse (deleted user or role, changed policies, cert binding); the TTL is then extended
-// by the store as for any token. A token made through a token role is renewed only while
-// its role exists (Vault: deleting a role stops the renewal of its tokens).
+// the renewed lease_duration (in `tokenAuth`) plus any capping warnings. What the TTL is
+// extended with is decided at renewal, as in Vault: a token made through a token role is
+// renewed only while its role exists, with the role's current period and explicit max TTL;
+// a renewable token a login minted is first put to the auth method that issued it
+// (`ctx.renewLogin`), which may refuse (deleted user or role, changed policies, cert
+// binding) and otherwise answers the user's or role's current token_ttl, token_max_ttl and
+// token_period and its mount's limits. Any other token renews with what it recorded.
 import { ArcaError } from '../../lib/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { field } from '../../framework/field.js';
 import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec } from '../../framework/path-spec.js';
+import type { LogicalRequest } from '../../framework/logical.js';
 import type { StorageView } from '../../storage/storage-view.js';
 import type { TokenBackendContext, TokenBackendResponse } from './token-backend-context.js';
 import type { TokenEntry } from './token-entry.js';
+import type { TokenRenewalTerms } from './token-renewal-terms.js';
 import { authBlock } from './token-response.js';
+import { roleRenewalTerms } from './token-role-rules.js';
 import { getTokenRole } from './token-role-store.js';
 
-async function requireRoleOf(entry: TokenEntry | undefined, storage: StorageView): Promise<void> {
-  if (entry?.role === undefined) return;
-  if ((await getTokenRole(storage, entry.role)) === undefined) {
-    throw new ArcaError('invalid_request', `original token role ${JSON.stringify(entry.role)} could not be found, not renewing`);
+/** What `entry` is renewed with today (see the header); undefined for an unknown token. */
+async function termsFor(ctx: TokenBackendContext, entry: TokenEntry | undefined, req: LogicalRequest, storage: StorageView): Promise<TokenRenewalTerms | undefined> {
+  if (entry === undefined) return undefined;
+  if (entry.role !== undefined) {
+    const role = await getTokenRole(storage, entry.role);
+    if (role === undefined) {
+      throw new ArcaError('invalid_request', `original token role ${JSON.stringify(entry.role)} could not be found, not renewing`);
+    }
+    return roleRenewalTerms(role, entry);
   }
+  return entry.renewable ? ctx.renewLogin(entry, req) : undefined;
 }
 
 function renewed(result: { entry: TokenEntry; warnings: string[] }, token: string, clock: Clock): TokenBackendResponse {
@@ -39,9 +50,8 @@ export function tokenRenewPaths(ctx: TokenBackendContext): AnyPathSpec[] {
           if (fields.token === '') throw new ArcaError('invalid_request', 'missing token');
           // An unknown or dead token is left to the store's own answer.
           const entry = await store.lookup(fields.token);
-          await requireRoleOf(entry, storage);
-          if (entry?.renewable) await ctx.renewLogin(entry, req);
-          return renewed(await store.renew(fields.token, fields.increment), fields.token, clock);
+          const terms = await termsFor(ctx, entry, req, storage);
+          return renewed(await store.renew(fields.token, fields.increment, terms), fields.token, clock);
         },
       },
       summary: 'Renew a token given in the body.',
@@ -52,9 +62,8 @@ export function tokenRenewPaths(ctx: TokenBackendContext): AnyPathSpec[] {
       operations: {
         update: async ({ req, fields, clock, storage }) => {
           const entry = await ctx.caller(req);
-          await requireRoleOf(entry, storage);
-          if (entry.renewable) await ctx.renewLogin(entry, req);
-          return renewed(await store.renewByKey(entry.id, fields.increment), req.clientToken, clock);
+          const terms = await termsFor(ctx, entry, req, storage);
+          return renewed(await store.renewByKey(entry.id, fields.increment, terms), req.clientToken, clock);
         },
       },
       summary: 'Renew the calling token.',

@@ -5,6 +5,7 @@ import { ArcaError } from '../../lib/errors.js';
 import type { LogicalRequest, LogicalResponse } from '../../framework/logical.js';
 import type { LeaseManager } from '../leases/lease-manager.js';
 import type { TokenEntry } from './token-entry.js';
+import type { TokenRenewalTerms } from './token-renewal-terms.js';
 import type { TokenAuthBlock } from './token-response.js';
 import type { TokenStore } from './token-store.js';
 
@@ -19,10 +20,11 @@ export interface TokenBackendOptions {
   /** Whether the caller has root or sudo on the request path (default: holds the root policy). */
   readonly isSudo?: (req: LogicalRequest) => boolean | Promise<boolean>;
   /**
-   * Asks the auth method that minted a login token before it is renewed (throws to refuse;
-   * default: never asks). The core supplies it: only it can reach the other mounts.
+   * Asks the auth method that minted a login token before it is renewed: throws to refuse,
+   * else answers the terms the method decides today (undefined: the token's own). Default:
+   * never asks. The core supplies it: only it can reach the other mounts.
    */
-  readonly renewLogin?: (entry: TokenEntry, req: LogicalRequest) => Promise<void>;
+  readonly renewLogin?: (entry: TokenEntry, req: LogicalRequest) => Promise<TokenRenewalTerms | undefined>;
 }
 
 export interface TokenBackendContext {
@@ -31,8 +33,8 @@ export interface TokenBackendContext {
   isSudo(req: LogicalRequest): Promise<boolean>;
   /** The caller's live token entry; permission denied without one. */
   caller(req: LogicalRequest): Promise<TokenEntry>;
-  /** Lets the issuing auth method refuse the renewal of `entry` (see TokenBackendOptions). */
-  renewLogin(entry: TokenEntry, req: LogicalRequest): Promise<void>;
+  /** Lets the issuing auth method refuse or shape the renewal of `entry` (see TokenBackendOptions). */
+  renewLogin(entry: TokenEntry, req: LogicalRequest): Promise<TokenRenewalTerms | undefined>;
 }
 
 export function tokenBackendContext(store: TokenStore, leases: LeaseManager, options: TokenBackendOptions): TokenBackendContext {
@@ -50,7 +52,7 @@ export function tokenBackendContext(store: TokenStore, leases: LeaseManager, opt
       return entry;
     },
     async renewLogin(entry, req) {
-      await options.renewLogin?.(entry, req);
+      return options.renewLogin?.(entry, req);
     },
   };
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArcaError } from '../../lib/errors.js';
-import { applyTokenRole, globMatch, rolePolicies } from './token-role-rules.js';
+import { applyTokenRole, globMatch, roleRenewalTerms, rolePolicies } from './token-role-rules.js';
+import type { TokenEntry } from './token-entry.js';
 import { mergeTokenRole, tokenRoleFields } from './token-role-store.js';
 import type { TokenRole, TokenRoleFieldValues } from './token-role-store.js';
 
@@ -113,4 +114,20 @@ test('role writes validate: batch type, path_suffix, CIDRs, list bounds', () => 
   assert.deepEqual(next.allowed_policies, ['a']);
   assert.equal(next.orphan, true);
   assert.equal(next.renewable, false);
+});
+
+test("roleRenewalTerms: the role's current period; the lesser set explicit max of role and token", () => {
+  const token = (explicitMaxTtl: number, period = 0): TokenEntry => ({
+    id: 'k', accessor: 'a', policies: ['default'], meta: {}, displayName: 'token', numUses: 0, creationTime: 0, creationTtl: 60,
+    ttl: 60, explicitMaxTtl, period, renewable: true, parent: '', orphan: true, path: 'auth/token/create/r', role: 'r',
+    entityId: '', type: 'service', boundCidrs: [], expireTime: 60_000, lastRenewalTime: 0,
+  });
+  assert.deepEqual(roleRenewalTerms(role({ token_period: '1h' }), token(0)), { period: 3600, explicitMaxTtl: 0 });
+  // The role's period replaces the token's, also when the role no longer has one.
+  assert.deepEqual(roleRenewalTerms(role({ token_period: '2h' }), token(0, 600)), { period: 7200, explicitMaxTtl: 0 });
+  assert.deepEqual(roleRenewalTerms(role({}), token(0, 600)), { period: 0, explicitMaxTtl: 0 });
+  assert.deepEqual(roleRenewalTerms(role({ token_explicit_max_ttl: '1h' }), token(0)).explicitMaxTtl, 3600);
+  assert.deepEqual(roleRenewalTerms(role({ token_explicit_max_ttl: '1h' }), token(1800)).explicitMaxTtl, 1800);
+  assert.deepEqual(roleRenewalTerms(role({ token_explicit_max_ttl: '10m' }), token(1800)).explicitMaxTtl, 600);
+  assert.deepEqual(roleRenewalTerms(role({}), token(1800)).explicitMaxTtl, 1800);
 });

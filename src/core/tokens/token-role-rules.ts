@@ -1,10 +1,14 @@
 // src/core/tokens — Vault's rules for a token created through a token role
 // (auth/token/create/:role_name, handleCreateCommon's role branches), as pure functions of
 // the role, the request and the parent's policies. They produce the CreateTokenParams the
-// token store then resolves with its usual rules (root only from root, TTL limits, ids).
+// token store then resolves with its usual rules (root only from root, TTL limits, ids),
+// and the terms a role's token is renewed with (the role as it is at renewal).
 import { ArcaError } from '../../lib/errors.js';
 import { sanitizePolicies } from './token-create-rules.js';
 import type { CreateTokenParams } from './token-create-rules.js';
+import type { TokenEntry } from './token-entry.js';
+import { lesserLimit } from './token-renewal-terms.js';
+import type { TokenRenewalTerms } from './token-renewal-terms.js';
 import type { TokenRole } from './token-role-store.js';
 
 /**
@@ -106,4 +110,16 @@ export function applyTokenRole(role: TokenRole, request: RoleCreateRequest, pare
     role: { name: role.name, orphan: role.orphan, decidesPolicies: decides },
   };
   return { params, warnings };
+}
+
+/**
+ * How a token made through `role` renews today (Vault's token store authRenew reads the role
+ * at each renewal): periodic with the role's current `token_period` (a role without one
+ * renews its tokens as non-periodic, whatever they were created with), capped by the role's
+ * current `token_explicit_max_ttl` together with the token's own explicit max TTL (the lesser
+ * one that is set, so tightening the role binds existing tokens and loosening it never lifts
+ * a cap the token was created with).
+ */
+export function roleRenewalTerms(role: TokenRole, entry: TokenEntry): TokenRenewalTerms {
+  return { period: role.token_period, explicitMaxTtl: lesserLimit(role.token_explicit_max_ttl, entry.explicitMaxTtl) };
 }

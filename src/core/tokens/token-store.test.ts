@@ -79,6 +79,39 @@ test('renew: capped by the max from creation; periodic tokens renew to the perio
   await assert.rejects(tokens.renew('hvs.unknown', 10), is(400));
 });
 
+test('renew with terms: the TTL, max TTL, period, explicit max and limits decided at renewal replace the recorded ones', async () => {
+  const { tokens, clock } = world({ defaultLeaseTtl: 3600, maxLeaseTtl: 7200 });
+  const root = await tokens.createRoot();
+  const t = await tokens.create({ policies: ['a'], ttl: 1800 }, root.entry);
+  // No increment: the terms' TTL replaces the creation TTL.
+  assert.equal((await tokens.renew(t.token, 0, { ttl: 600 })).entry.ttl, 600);
+  assert.equal((await tokens.renew(t.token, 0)).entry.ttl, 1800);
+  // A max TTL counted from creation: 1000s in, a 1200s max leaves 200s.
+  clock.advance(1000_000);
+  const capped = await tokens.renew(t.token, 3600, { maxTtl: 1200 });
+  assert.equal(capped.entry.ttl, 200);
+  assert.match(capped.warnings[0] ?? '', /capped/);
+  await assert.rejects(tokens.renew(t.token, 0, { maxTtl: 900 }), (e: unknown) => is(400)(e) && /past the max TTL/.test((e as Error).message));
+  // A period makes it periodic (beyond the mount max: the period is what renews it)...
+  for (let i = 0; i < 20; i++) {
+    assert.equal((await tokens.renew(t.token, 0, { period: 900 })).entry.ttl, 900);
+    clock.advance(800_000);
+  }
+  // ...unless an explicit max is set: counted from creation, it ends the token.
+  await assert.rejects(tokens.renew(t.token, 0, { period: 900, explicitMaxTtl: 3600 }), is(400));
+  // Period 0 in the terms un-periodics a token created periodic: the mount max applies again.
+  const p = await tokens.create({ policies: ['a'], period: 600 }, root.entry);
+  for (let i = 0; i < 16; i++) {
+    clock.advance(500_000);
+    assert.equal((await tokens.renew(p.token, 0)).entry.ttl, 600);
+  }
+  await assert.rejects(tokens.renew(p.token, 0, { period: 0 }), is(400));
+  // The limits given (the issuing mount's) replace the store's.
+  const l = await tokens.create({ policies: ['a'] }, root.entry);
+  assert.equal((await tokens.renew(l.token, 0, { ttl: 0, limits: { defaultLeaseTtl: 120, maxLeaseTtl: 240 } })).entry.ttl, 120);
+  assert.equal((await tokens.renew(l.token, 9999, { limits: { defaultLeaseTtl: 120, maxLeaseTtl: 240 } })).entry.ttl, 240);
+});
+
 test('policy rules: subset of parent, root only from root, orphan needs root or sudo', async () => {
   const { tokens } = world();
   const root = await tokens.createRoot();

@@ -17,6 +17,7 @@ import { resolveCreate, sanitizePolicies } from './token-create-rules.js';
 import type { CreateTokenParams } from './token-create-rules.js';
 import { isLive } from './token-entry.js';
 import type { TokenEntry } from './token-entry.js';
+import type { TokenRenewalTerms } from './token-renewal-terms.js';
 import { TokenRecords, tokenKeys, ACCESSOR_PREFIX, isIndexableAccessor } from './token-records.js';
 import { identityLookupFields, lookupResponse, toRequestAuth } from './token-response.js';
 import { TokenRevocation } from './token-revocation.js';
@@ -185,17 +186,22 @@ export class TokenStore {
     });
   }
 
-  /** Extends a token's TTL (Vault's renew): period tokens go back to the period. */
-  async renewByKey(tokenKey: string, increment: number): Promise<{ entry: TokenEntry; warnings: string[] }> {
+  /**
+   * Extends a token's TTL (Vault's renew): period tokens go back to the period. `terms` are
+   * what the token's role or issuing auth method decides today (see TokenRenewalTerms);
+   * without them the token renews with what it recorded at creation.
+   */
+  async renewByKey(tokenKey: string, increment: number, terms: TokenRenewalTerms = {}): Promise<{ entry: TokenEntry; warnings: string[] }> {
     const entry = await this.lookupByKey(tokenKey);
     if (!entry) throw new ArcaError('invalid_request', 'token not found');
     if (!entry.renewable) throw new ArcaError('invalid_request', 'lease is not renewable');
     if (entry.expireTime === 0) return { entry, warnings: [] };
     const now = this.clock.now();
-    const config = this.config();
+    const config = terms.limits ?? this.config();
     const { ttl, warnings } = calculateTtl({
-      now, startTime: entry.creationTime, increment, backendTtl: entry.creationTtl, period: entry.period, backendMaxTtl: 0,
-      explicitMaxTtl: entry.explicitMaxTtl, defaultTtl: config.defaultLeaseTtl, maxTtl: config.maxLeaseTtl,
+      now, startTime: entry.creationTime, increment, backendTtl: terms.ttl ?? entry.creationTtl, period: terms.period ?? entry.period,
+      backendMaxTtl: terms.maxTtl ?? 0, explicitMaxTtl: terms.explicitMaxTtl ?? entry.explicitMaxTtl,
+      defaultTtl: config.defaultLeaseTtl, maxTtl: config.maxLeaseTtl,
     });
     const renewed: TokenEntry = { ...entry, ttl, expireTime: now + ttl * 1000, lastRenewalTime: now };
     await this.records.storage.transaction(async (tx) => {
@@ -207,10 +213,10 @@ export class TokenStore {
     return { entry: renewed, warnings };
   }
 
-  async renew(token: string, increment: number): Promise<{ entry: TokenEntry; warnings: string[] }> {
+  async renew(token: string, increment: number, terms: TokenRenewalTerms = {}): Promise<{ entry: TokenEntry; warnings: string[] }> {
     const key = await this.records.keyOf(token);
     if (key === undefined) throw new ArcaError('invalid_request', 'token not found');
-    return this.renewByKey(key, increment);
+    return this.renewByKey(key, increment, terms);
   }
 
   /** Revokes the token, its descendants and all their leases. Unknown tokens are a no-op. */
