@@ -125,20 +125,26 @@ test('both sides enrolled: refused as in Vault, nothing changes; force keeps the
   });
 });
 
-test('two enrolled from-entities conflict with each other; under force the first one listed wins', async () => {
+test('two enrolled from-entities conflict with each other; under force the first in id order wins, as in Vault', async () => {
   await withWorld(async (w) => {
-    const alice = await w.entity('alice');
-    const carol = await w.entity('carol');
+    const ids = new Map([['alice', await w.entity('alice')], ['carol', await w.entity('carol')]]);
     const target = (await w.identity.writeEntity({ name: 'person' })).entity.id;
-    const aliceSecret = await w.enrol(alice);
-    await w.enrol(carol);
-    const merge = { toEntityId: target, fromEntityIds: [alice, carol], conflictingAliasIdsToKeep: [] };
-    await assert.rejects(w.identity.mergeEntities(merge), refused(new RegExp(`in entity ID "${carol}"`)));
+    const secrets = new Map<string, string>();
+    for (const id of ids.values()) secrets.set(id, await w.enrol(id));
+    const [first, second] = [...ids.values()].sort();
+    assert.ok(first && second);
+    // Listed last-first: the merge still takes them in id order (Vault sorts the list too).
+    const merge = { toEntityId: target, fromEntityIds: [second, first], conflictingAliasIdsToKeep: [] };
+    await assert.rejects(w.identity.mergeEntities(merge), refused(new RegExp(`in entity ID "${second}"`)));
     assert.equal(await w.mfa.store.getSecret(w.method.id, target), undefined);
     await w.identity.mergeEntities({ ...merge, force: true });
-    assert.equal((await w.mfa.store.getSecret(w.method.id, target))?.secret, aliceSecret);
-    assert.equal(await w.mfa.store.getSecret(w.method.id, carol), undefined);
-    assert.equal(await w.login('carol', aliceSecret), target);
+    const kept = secrets.get(first);
+    assert.ok(kept);
+    assert.equal((await w.mfa.store.getSecret(w.method.id, target))?.secret, kept);
+    assert.equal(await w.mfa.store.getSecret(w.method.id, second), undefined);
+    assert.equal(await w.login('carol', kept), target);
+    w.clock.advance(30_000);
+    assert.equal(await w.login('alice', kept), target);
   });
 });
 

@@ -6,7 +6,7 @@
 //     guard (the last accepted time step, so a code already used cannot be used again as the
 //     to-entity) and its failure counter;
 //   - the to-entity has one (its own, or one moved from an earlier from-entity of the same
-//     merge): the merge is refused, as in Vault, unless `force` is set; then the to-entity
+//     merge, taken in id order as Vault does): the merge is refused, as in Vault, unless `force` is set; then the to-entity
 //     keeps its enrolment and the from-entity's is deleted (Vault's documented "mine" rule).
 // A from-entity's replay and failure records are deleted either way: the entity is gone.
 import { ArcaError } from '../../lib/errors.js';
@@ -17,7 +17,10 @@ import type { TotpSecret } from './totp-method.js';
 
 export interface EnrolmentMerge {
   readonly toEntityId: string;
-  /** In request order: an earlier from-entity's enrolment wins over a later one's under `force`. */
+  /**
+   * In the order the merge takes them (sorted by id, as Vault's de-duplicated list is): an
+   * earlier from-entity's enrolment wins over a later one's under `force`.
+   */
   readonly fromEntityIds: readonly string[];
   /** Vault's `force`: on a conflict the to-entity keeps the enrolment it has. */
   readonly force: boolean;
