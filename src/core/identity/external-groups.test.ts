@@ -6,7 +6,7 @@ import { FakeClock } from '../../lib/clock.js';
 import { ArcaError } from '../../lib/errors.js';
 import { InmemPhysical } from '../../storage/inmem/inmem-physical.js';
 import { IdentityStore } from './identity-store.js';
-import type { LoginIdentity } from './identity-store.js';
+import type { LoginIdentity } from './resolve-login.js';
 
 const OIDC = 'auth_oidc_1';
 const GITHUB = 'auth_github_1';
