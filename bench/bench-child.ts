@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 export function forkBenchChild(name: string): ChildProcess {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const file = fileURLToPath(new URL(`./${name}${ext}`, import.meta.url));
-  return fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // ARCA_BENCH_PROFILE=DIR writes a V8 CPU profile of the server host (every thread) into DIR
+  // when it exits; Node refuses --cpu-prof in NODE_OPTIONS, so it is passed here.
+  const profileDir = process.env['ARCA_BENCH_PROFILE'];
+  const execArgv = profileDir !== undefined && name === 'server-host' ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : process.execArgv;
+  return fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
 }
 
 /** The next IPC message from `child`, or a rejection if it exits first. */

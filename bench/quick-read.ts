@@ -14,12 +14,23 @@ import type { LoadResult, LoadSpec } from './bench-protocol.js';
 const seconds = Number(process.env['ARCA_BENCH_SECONDS'] ?? 5);
 const warmupMs = 1000;
 
-/** CPU milliseconds (user + system) used so far by the server host: the first child this process forked. */
-function hostCpuMs(): number | undefined {
+interface HostCpu {
+  /** CPU milliseconds (user + system) of the whole server host process. */
+  readonly all: number;
+  /** Of its main thread (the event loop) alone. */
+  readonly main: number;
+}
+
+function cpuMsOf(statPath: string): number {
+  const fields = readFileSync(statPath, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU used so far by the server host: the first child this process forked. */
+function hostCpuMs(): HostCpu | undefined {
   try {
     const pid = readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').trim().split(/\s+/)[0];
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return { all: cpuMsOf(`/proc/${pid}/stat`), main: cpuMsOf(`/proc/${pid}/task/${pid}/stat`) };
   } catch {
     return undefined;
   }
@@ -27,12 +38,14 @@ function hostCpuMs(): number | undefined {
 
 /** Runs the load and reports the host's CPU per measured request (after warm-up). */
 async function measured(label: string, spec: Omit<LoadSpec, 'warmupMs' | 'durationMs'>): Promise<string> {
-  let from: number | undefined;
+  let from: HostCpu | undefined;
   const timer = setTimeout(() => (from = hostCpuMs()), warmupMs);
   const result: LoadResult = await loadInChild({ ...spec, warmupMs, durationMs: seconds * 1000 });
   clearTimeout(timer);
   const to = hostCpuMs();
-  const cpu = from !== undefined && to !== undefined && result.requests > 0 ? `, ${(((to - from) * 1000) / result.requests).toFixed(0)} µs CPU/req` : '';
+  const perReq = (ms: number): string => ((ms * 1000) / result.requests).toFixed(0);
+  // The event loop is the server's bottleneck: its share is printed apart from the process's.
+  const cpu = from !== undefined && to !== undefined && result.requests > 0 ? `, ${perReq(to.all - from.all)} µs CPU/req (event loop ${perReq(to.main - from.main)})` : '';
   return `${f.load(label, result)}${cpu}`;
 }
 

@@ -45,3 +45,21 @@ test('a non-Bearer Authorization value is kept (and stays HMACd whatever hmac sa
   assert.deepEqual(blocks.request.headers, { authorization: ['Basic dTpw'] });
   assert.equal('nonHmac' in blocks, false, 'never named clear (and the device would refuse, see hash-audit-entry.ts)');
 });
+
+test("the auth block shows Vault's token_ttl and token_issue_time, one object per shared RequestAuth", () => {
+  const auth = Object.freeze({
+    accessor: 'acc', policies: ['default', 'p'], tokenPolicies: ['default', 'p'], displayName: 'token', entityId: '', metadata: {},
+    tokenType: 'service' as const, ttl: 3600, issueTime: Date.UTC(2026, 0, 2, 3, 4, 5, 678), orphan: false, tokenKey: 'k',
+  });
+  const first = auditBlocks({ ...request({}), auth }).auth;
+  assert.equal(first?.token_ttl, 3600, 'the granted TTL, not the time left');
+  assert.equal(first?.token_issue_time, '2026-01-02T03:04:05Z');
+  assert.equal(first?.client_token, 'hvs.tok');
+  assert.ok(Object.isFrozen(first));
+  assert.equal(auditBlocks({ ...request({}), id: 'r2', auth }).auth, first, 'the next request of the token reuses the block');
+  // A per-request RequestAuth (an entity token's effective policies) gets its own block.
+  const widened = { ...auth, policies: ['default', 'p', 'group-policy'] };
+  const other = auditBlocks({ ...request({}), auth: widened }).auth;
+  assert.notEqual(other, first);
+  assert.deepEqual(other?.policies, ['default', 'p', 'group-policy']);
+});

@@ -14,13 +14,26 @@ import type { GrantEvent } from './identity/identity-store.js';
 import type { AuditAuth, AuditEntry, AuditNonHmac, AuditRequest } from '../audit/audit-entry.js';
 import type { MountEntry } from './router/mount-entry.js';
 import type { AuditedHeaderSettings } from './router/audited-headers.js';
-import type { LogicalRequest } from '../framework/logical.js';
+import type { LogicalRequest, RequestAuth } from '../framework/logical.js';
 import type { CoreResponse } from './core-response.js';
+
+/**
+ * Audit `auth` blocks by the RequestAuth they were built from. The token store answers the
+ * same frozen RequestAuth for every request of an unchanged token (TokenStore.toRequestAuth),
+ * so a busy token's block is one object, which a device then serialises once (see
+ * audit/audit-line-serializer.ts) instead of per record. The raw token in the block is the
+ * one the RequestAuth was found by (its storage key is the token's HMAC), so keying by the
+ * RequestAuth alone is exact; the map holds the block only while the token entry is cached.
+ */
+const authBlocks = new WeakMap<RequestAuth, AuditAuth>();
 
 function auditAuth(req: LogicalRequest): AuditAuth | undefined {
   const a = req.auth;
   if (!a) return undefined;
-  return {
+  const known = authBlocks.get(a);
+  if (known !== undefined) return known;
+  // Vault's token_ttl is the token's granted TTL (te.TTL), not the time left.
+  const block: AuditAuth = Object.freeze({
     client_token: req.clientToken,
     accessor: a.accessor,
     display_name: a.displayName,
@@ -30,7 +43,15 @@ function auditAuth(req: LogicalRequest): AuditAuth | undefined {
     entity_id: a.entityId,
     token_type: a.tokenType,
     token_ttl: a.ttl,
-  };
+    ...(a.issueTime > 0 ? { token_issue_time: rfc3339Seconds(a.issueTime) } : {}),
+  });
+  if (Object.isFrozen(a)) authBlocks.set(a, block);
+  return block;
+}
+
+/** Vault writes token_issue_time as RFC 3339 in whole seconds ("2026-01-02T03:04:05Z"). */
+function rfc3339Seconds(ms: number): string {
+  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 /** Where the record builder reads the audit configuration (the MountManager). */
@@ -112,7 +133,7 @@ export function auditBlocks(req: LogicalRequest, config?: AuditConfigSource): Au
   const request = Object.freeze(auditRequest(req, headers));
   const nonHmac = nonHmacOf(config?.entryAt(req.mountPoint), headers);
   return {
-    ...(auth ? { auth: Object.freeze(auth) } : {}),
+    ...(auth ? { auth } : {}),
     request,
     ...(nonHmac ? { nonHmac } : {}),
   };

@@ -21,8 +21,14 @@ export interface RequestAuth {
   readonly entityId: string;
   readonly metadata: Readonly<Record<string, string>>;
   readonly tokenType: 'service' | 'batch';
-  /** Seconds left on the token's lease (0 = does not expire). */
+  /**
+   * Seconds the token was granted at creation or at its last renewal (Vault's te.TTL, which
+   * audit records show as `token_ttl`); 0 = does not expire. Not the time left: that changes
+   * every second, and this object is shared by every request of the token (see TokenStore).
+   */
   readonly ttl: number;
+  /** When the token was created (ms since the epoch; audit's `token_issue_time`). */
+  readonly issueTime: number;
   readonly orphan: boolean;
   /** HMAC-derived, storage-safe id of the token (used by cubbyhole to scope storage). */
   readonly tokenKey: string;

@@ -57,7 +57,7 @@ async function node(physical: Physical, rootKey: Uint8Array, clock: FakeClock, i
         mountPoint: `${mount}/`, mountType: mount, mountAccessor: `${mount}_acc`, relativePath: path, wrapTtl: 0,
         auth: entityId === '' ? undefined : {
           accessor: 'a', policies: ['default'], tokenPolicies: ['default'], displayName: 'alice', entityId, metadata: {},
-          tokenType: 'service', ttl: 0, orphan: false, tokenKey: 'k',
+          tokenType: 'service', ttl: 0, issueTime: 0, orphan: false, tokenKey: 'k',
         },
       };
       return handlers[mount].handle(req);

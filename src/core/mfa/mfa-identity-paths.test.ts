@@ -19,7 +19,7 @@ function world() {
       mountPoint: 'identity/', mountType: 'identity', mountAccessor: 'identity_1', relativePath: path, wrapTtl: 0,
       auth: {
         accessor: 'a', policies: ['default'], tokenPolicies: ['default'], displayName: 'u', entityId, metadata: {},
-        tokenType: 'service', ttl: 0, orphan: false, tokenKey: 'k',
+        tokenType: 'service', ttl: 0, issueTime: 0, orphan: false, tokenKey: 'k',
       },
     };
     return w.handler.handle(req);

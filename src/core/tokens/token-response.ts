@@ -25,7 +25,8 @@ export function ttlLeft(entry: TokenEntry, now: number): number {
   return entry.expireTime === 0 ? 0 : Math.max(0, Math.floor((entry.expireTime - now) / 1000));
 }
 
-export function toRequestAuth(entry: TokenEntry, now: number): RequestAuth {
+/** The caller as the pipeline sees it: a pure function of the entry (no clock). */
+export function toRequestAuth(entry: TokenEntry): RequestAuth {
   return {
     accessor: entry.accessor,
     policies: entry.policies,
@@ -34,7 +35,8 @@ export function toRequestAuth(entry: TokenEntry, now: number): RequestAuth {
     entityId: entry.entityId,
     metadata: entry.meta,
     tokenType: 'service',
-    ttl: ttlLeft(entry, now),
+    ttl: entry.ttl,
+    issueTime: entry.creationTime,
     orphan: entry.orphan,
     tokenKey: entry.id,
   };

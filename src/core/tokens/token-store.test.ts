@@ -234,7 +234,14 @@ test('lookup data and request auth follow Vault', async () => {
   assert.equal(tokens.lookupResponse(t.entry)['id'], '');
   const auth = tokens.toRequestAuth(t.entry);
   assert.equal(auth.tokenKey, t.entry.id);
-  assert.equal(auth.ttl, 3500);
+  // Vault's te.TTL (audit's token_ttl): what was granted, not what is left.
+  assert.equal(auth.ttl, 3600);
+  assert.equal(auth.issueTime, t.entry.creationTime);
+  // A shared (frozen) entry answers one frozen RequestAuth, so per-token work is remembered.
+  const shared = Object.freeze({ ...t.entry });
+  assert.equal(tokens.toRequestAuth(shared), tokens.toRequestAuth(shared));
+  assert.ok(Object.isFrozen(tokens.toRequestAuth(shared)));
+  assert.notEqual(tokens.toRequestAuth(t.entry), tokens.toRequestAuth(t.entry), 'a mutable entry gets a fresh one');
 });
 
 test('createForLogin mints an orphan from ResponseAuth within the mount limits', async () => {

@@ -77,6 +77,7 @@ export class TokenStore {
   private readonly revocation: TokenRevocation;
   private readonly batchSize: number;
   private readonly identityPolicies: ((entityId: string) => Promise<readonly string[]>) | undefined;
+  private readonly requestAuths = new WeakMap<TokenEntry, RequestAuth>();
 
   constructor(options: TokenStoreOptions) {
     this.records = new TokenRecords(options.storage);
@@ -270,8 +271,19 @@ export class TokenStore {
     return tidyTokens({ records: this.records, clock: this.clock, revokeByKey: (key) => this.revokeByKey(key), batchSize: this.batchSize });
   }
 
+  /**
+   * The caller as the pipeline sees it. For a shared (frozen) entry the same frozen object is
+   * answered on every request until the entry changes, so what is built from it per token
+   * (the audit `auth` block, see core/audit-records.ts) can be remembered by identity.
+   */
   toRequestAuth(entry: TokenEntry): RequestAuth {
-    return toRequestAuth(entry, this.clock.now());
+    if (!Object.isFrozen(entry)) return toRequestAuth(entry);
+    let auth = this.requestAuths.get(entry);
+    if (auth === undefined) {
+      auth = Object.freeze(toRequestAuth(entry));
+      this.requestAuths.set(entry, auth);
+    }
+    return auth;
   }
 
   lookupResponse(entry: TokenEntry, token?: string): Record<string, unknown> {

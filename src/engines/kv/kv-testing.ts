@@ -34,7 +34,7 @@ export const mergePatchHeaders: Readonly<Record<string, string>> = { 'content-ty
 function auth(tokenKey: string): RequestAuth {
   return {
     accessor: `acc_${tokenKey}`, policies: ['default'], tokenPolicies: ['default'], displayName: 'token', entityId: '',
-    metadata: {}, tokenType: 'service', ttl: 0, orphan: false, tokenKey,
+    metadata: {}, tokenType: 'service', ttl: 0, issueTime: 0, orphan: false, tokenKey,
   };
 }
 
