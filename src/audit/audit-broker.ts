@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from '../lib/logger.js';
 import type { AuditDevice, AuditDeviceOptions } from './audit-device.js';
 import type { AuditEntry } from './audit-entry.js';
 import type { ChainHead } from './audit-chain.js';
+import { WriteDeadlines } from './write-deadlines.js';
 
 export interface AuditBrokerOptions {
   /** Per-device bound on one write, default 5000 ms. */
@@ -60,11 +61,13 @@ export class AuditBroker {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private counters = { written: 0, failed: 0, timedOut: 0, lastLatencyMs: 0 };
+  private readonly deadlines: WriteDeadlines;
 
   constructor(options: AuditBrokerOptions = {}) {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError('audit timeoutMs must be positive');
     this.timeoutMs = timeoutMs;
+    this.deadlines = new WriteDeadlines(timeoutMs);
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
   }
@@ -166,38 +169,52 @@ export class AuditBroker {
     );
   }
 
-  private async fanOut(entry: AuditEntry): Promise<void> {
-    if (this.devices.size === 0) return;
+  private fanOut(entry: AuditEntry): Promise<void> {
+    if (this.devices.size === 0) return Promise.resolve();
     const started = this.clock.now();
-    try {
-      await Promise.any([...this.devices.values()].map((m) => this.writeOne(m, entry)));
-    } catch {
-      throw new ArcaError('internal', NO_DEVICE_WROTE);
-    } finally {
+    const done = (): void => {
       this.counters.lastLatencyMs = this.clock.now() - started;
-    }
+    };
+    const failed = (): never => {
+      done();
+      throw new ArcaError('internal', NO_DEVICE_WROTE);
+    };
+    // One device (the usual case): its write is the answer, without Promise.any's arrays.
+    const written =
+      this.devices.size === 1
+        ? this.writeOne(this.devices.values().next().value as Mounted, entry)
+        : Promise.any([...this.devices.values()].map((m) => this.writeOne(m, entry)));
+    return written.then(done, failed);
   }
 
-  private async writeOne(mounted: Mounted, entry: AuditEntry): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeviceTimeout()), this.timeoutMs);
-    });
-    try {
-      await Promise.race([mounted.device.log(entry), timeout]);
-      this.counters.written += 1;
-    } catch (err) {
-      const timedOut = err instanceof DeviceTimeout;
-      if (timedOut) this.counters.timedOut += 1;
-      else this.counters.failed += 1;
-      this.logger.error(
-        { audit_path: mounted.info.path, err: timedOut ? `timed out after ${this.timeoutMs} ms` : describe(err) },
-        'audit device write failed',
+  /** The device's write, cut off after timeoutMs (the write itself keeps running). */
+  private writeOne(mounted: Mounted, entry: AuditEntry): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const deadline = this.deadlines.start(() => {
+        this.counters.timedOut += 1;
+        this.logger.error({ audit_path: mounted.info.path, err: `timed out after ${this.timeoutMs} ms` }, 'audit device write failed');
+        reject(new DeviceTimeout());
+      });
+      let logged: Promise<void>;
+      try {
+        logged = mounted.device.log(entry);
+      } catch (err) {
+        logged = Promise.reject(err instanceof Error ? err : new Error('audit device write failed'));
+      }
+      logged.then(
+        () => {
+          if (!deadline.finish()) return;
+          this.counters.written += 1;
+          resolve();
+        },
+        (err: unknown) => {
+          if (!deadline.finish()) return;
+          this.counters.failed += 1;
+          this.logger.error({ audit_path: mounted.info.path, err: describe(err) }, 'audit device write failed');
+          reject(err instanceof Error ? err : new Error('audit device write failed'));
+        },
       );
-      throw err;
-    } finally {
-      clearTimeout(timer);
-    }
+    });
   }
 }
 

@@ -45,8 +45,9 @@ export class LocalLineMaker implements AuditLineMaker {
   private readonly serializer: AuditLineSerializer;
   private readonly prefix: string;
 
-  constructor(settings: LineSettings) {
-    this.serializer = new AuditLineSerializer(new AuditHasher(settings.hmacKey), settings.hash);
+  /** `maxNumbered`: see AuditLineSerializer (smaller only in tests). */
+  constructor(settings: LineSettings, maxNumbered?: number) {
+    this.serializer = new AuditLineSerializer(new AuditHasher(settings.hmacKey), settings.hash, maxNumbered);
     this.prefix = settings.prefix;
   }
 

@@ -7,6 +7,7 @@ import { AuditLineSerializer } from './audit-line-serializer.js';
 import { hashAuditEntry } from './hash-audit-entry.js';
 import type { AuditHashOptions } from './hash-audit-entry.js';
 import { SAMPLE_SECRETS, sampleAuditEntry } from './sample-audit-entry.js';
+import { markShared } from '../lib/shared-value.js';
 
 const KEY = Buffer.from('0123456789abcdef0123456789abcdef');
 const parse = (body: string): unknown => JSON.parse(`${body}}`);
@@ -102,4 +103,24 @@ test("the blocks a request's two records share are serialised once and reused", 
 test('no secret marker survives serialisation', () => {
   const body = new AuditLineSerializer(new AuditHasher(KEY), {}).body(sampleAuditEntry('response'));
   for (const secret of Object.values(SAMPLE_SECRETS)) assert.ok(!body.includes(secret), `${secret} leaked`);
+});
+
+test('shared response data is serialised once and spliced in: the same text as unshared data, per non-HMAC keys', () => {
+  fc.assert(
+    fc.property(dataArb, fc.constantFrom(...OPTION_SETS), nonHmacArb, fc.boolean(), (data, options, nonHmac, asList) => {
+      const base = sampleAuditEntry('response');
+      const request = asList ? { ...base.request, operation: 'list' } : base.request;
+      const plain: AuditEntry = { ...base, request, response: { ...base.response!, data: structuredClone(data) }, ...(nonHmac ? { nonHmac } : {}) };
+      const shared = typeof data === 'object' && data !== null ? markShared(structuredClone(data)) : data;
+      const entry: AuditEntry = { ...plain, response: { ...plain.response!, data: shared } };
+      const reference = new AuditLineSerializer(new AuditHasher(KEY), options).body(plain);
+      const serializer = new AuditLineSerializer(new AuditHasher(KEY), options);
+      assert.equal(serializer.body(entry), reference);
+      assert.equal(serializer.body(entry), reference, 'and again from what it remembered');
+      // Under other clear keys the remembered text is not reused.
+      const other: AuditEntry = { ...entry, nonHmac: { responseKeys: ['password', 'keys'] } };
+      const otherReference = new AuditLineSerializer(new AuditHasher(KEY), options).body({ ...plain, nonHmac: { responseKeys: ['password', 'keys'] } });
+      assert.equal(serializer.body(other), otherReference);
+    }),
+  );
 });

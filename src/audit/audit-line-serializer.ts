@@ -10,9 +10,10 @@
 // Each block's text is remembered by object identity (a WeakMap, so it lives exactly as
 // long as the request's record objects) and reused for the response record. Contract for
 // callers: a block object is not mutated after it was first logged.
-import type { AuditEntry } from './audit-entry.js';
+import type { AuditAuth, AuditEntry, AuditNonHmac, AuditResponse } from './audit-entry.js';
+import { isShared } from '../lib/shared-value.js';
 import type { AuditHasher } from './audit-hasher.js';
-import { elideListResponse, entryHashers, hashAuth, hashRequest, hashResponse } from './hash-audit-entry.js';
+import { elideListResponse, entryHashers, hashAuth, hashRequest, hashResponse, hashResponseData } from './hash-audit-entry.js';
 import type { AuditHashOptions, EntryHashers } from './hash-audit-entry.js';
 
 /**
@@ -24,23 +25,35 @@ export interface BlockIds {
   readonly auth?: number;
   readonly request?: number;
   /**
+   * The response's `data`, when it is a shared value (lib/shared-value.ts): the main thread
+   * numbers it once per value and non-HMAC response keys, so a number always names one text.
+   */
+  readonly data?: number;
+  /**
    * Blocks left out of this copy of the entry because an earlier entry of the same batch
    * carried them: their text must already be remembered by number, or the entry fails.
    */
-  readonly omitted?: { readonly auth?: boolean; readonly request?: boolean };
+  readonly omitted?: { readonly auth?: boolean; readonly request?: boolean; readonly data?: boolean };
 }
 
-/** Blocks remembered by number (the cross-thread case); older ones are dropped first. */
-const MAX_NUMBERED_BLOCKS = 8192;
+/**
+ * Blocks remembered by number (the cross-thread case); the least recently received in full
+ * are dropped first. The main thread relies on this bound (worker-known-blocks.ts).
+ */
+export const MAX_NUMBERED_BLOCKS = 8192;
 
 export class AuditLineSerializer {
   private readonly blocks = new WeakMap<object, string>();
+  /** Shared response data (on this thread): its text and the response keys it was made for. */
+  private readonly dataTexts = new WeakMap<object, { readonly keys: string; readonly text: string }>();
   private readonly numbered = new Map<number, string>();
   private readonly hashers: EntryHashers;
 
   constructor(
     hasher: AuditHasher,
     private readonly options: AuditHashOptions,
+    /** How many numbered blocks are remembered (smaller only in tests). */
+    private readonly maxNumbered = MAX_NUMBERED_BLOCKS,
   ) {
     this.hashers = entryHashers(hasher, options);
   }
@@ -52,35 +65,88 @@ export class AuditLineSerializer {
     let out = `{"type":${JSON.stringify(e.type)},"time":${JSON.stringify(e.time)}`;
     const auth = e.auth;
     const omitted = ids?.omitted;
-    if (auth !== undefined) out += `,"auth":${this.block(auth, ids?.auth, omitted?.auth === true, () => hashAuth(auth, hs))}`;
+    // An omitted auth block is absent from the entry; its number says the record has one.
+    if (auth !== undefined || omitted?.auth === true) {
+      const hashed = (): AuditAuth => {
+        if (auth === undefined) throw new Error('audit block missing');
+        return hashAuth(auth, hs);
+      };
+      out += `,"auth":${this.block(auth, ids?.auth, omitted?.auth === true, hashed)}`;
+    }
     // The request block's text is made with the entry's nonHmac, which is the same in a
     // request's two records (both come from one AuditBlocks), so reusing it stays right.
     out += `,"request":${this.block(e.request, ids?.request, omitted?.request === true, () => hashRequest(e.request, hs, e.nonHmac))}`;
-    if (e.response !== undefined) out += `,"response":${JSON.stringify(hashResponse(e.response, hs, e.nonHmac))}`;
+    if (e.response !== undefined) out += `,"response":${this.response(e, e.response, ids, hs)}`;
     if (e.error !== undefined) out += `,"error":${JSON.stringify(e.error)}`;
     return out;
   }
 
-  private block(source: object, id: number | undefined, omitted: boolean, hashed: () => object): string {
-    if (id !== undefined) {
-      const known = this.numbered.get(id);
-      if (known !== undefined) return known;
-      // Its carrier failed (or was never seen): never serialise the stand-in.
-      if (omitted) throw new Error('audit block missing');
-      const text = JSON.stringify(hashed());
-      if (this.numbered.size >= MAX_NUMBERED_BLOCKS) {
-        const oldest = this.numbered.keys().next();
-        if (oldest.done !== true) this.numbered.delete(oldest.value);
-      }
-      this.numbered.set(id, text);
-      return text;
+  /**
+   * The response block. Its `data`, when shared or numbered, is serialised once and its text
+   * spliced in at its place: the block is written key by key in the entry's order, exactly as
+   * JSON.stringify(hashResponse(...)) would write it.
+   */
+  private response(e: AuditEntry, res: AuditResponse, ids: BlockIds | undefined, hs: EntryHashers): string {
+    const id = ids?.data;
+    if (id === undefined && !isShared(res.data)) return JSON.stringify(hashResponse(res, hs, e.nonHmac));
+    const hashedData = (): unknown => hashResponseData(res.data, hs, e.nonHmac);
+    const dataText = id === undefined ? this.sharedData(res.data as object, e.nonHmac, hashedData) : this.numberedText(id, ids?.omitted?.data === true, hashedData);
+    const rest = hashResponse(res, hs, e.nonHmac, false) as Readonly<Record<string, unknown>>;
+    let out = '';
+    for (const key of Object.keys(res)) {
+      const value = key === 'data' ? dataText : JSON.stringify(rest[key]) as string | undefined;
+      if (value !== undefined) out += `${out === '' ? '{' : ','}${JSON.stringify(key)}:${value}`;
     }
+    return out === '' ? '{}' : `${out}}`;
+  }
+
+  /** A shared data value's text on this thread, by identity, for the response keys left clear. */
+  private sharedData(source: object, nonHmac: AuditNonHmac | undefined, hashed: () => unknown): string {
+    const keys = responseKeysSignature(nonHmac);
+    const known = this.dataTexts.get(source);
+    if (known !== undefined && known.keys === keys) return known.text;
+    const text = JSON.stringify(hashed());
+    this.dataTexts.set(source, { keys, text });
+    return text;
+  }
+
+  /** A numbered block's text: remembered, or made from `hashed` (never for an omitted block). */
+  private numberedText(id: number, omitted: boolean, hashed: () => unknown): string {
+    const known = this.numbered.get(id);
+    if (known !== undefined) {
+      // Received in full again: the sender counts it as fresh, so it moves to the back.
+      if (!omitted) {
+        this.numbered.delete(id);
+        this.numbered.set(id, known);
+      }
+      return known;
+    }
+    // Its carrier failed (or was never seen): never serialise the stand-in.
+    if (omitted) throw new Error('audit block missing');
+    const text = JSON.stringify(hashed());
+    if (this.numbered.size >= this.maxNumbered) {
+      const oldest = this.numbered.keys().next();
+      if (oldest.done !== true) this.numbered.delete(oldest.value);
+    }
+    this.numbered.set(id, text);
+    return text;
+  }
+
+  private block(source: object | undefined, id: number | undefined, omitted: boolean, hashed: () => object): string {
+    if (id !== undefined) return this.numberedText(id, omitted, hashed);
+    if (source === undefined) throw new Error('audit block missing');
     const known = this.blocks.get(source);
     if (known !== undefined) return known;
     const text = JSON.stringify(hashed());
     this.blocks.set(source, text);
     return text;
   }
+}
+
+/** The non-HMAC response keys as one string: a shared value's text is made for one set. */
+export function responseKeysSignature(nonHmac: AuditNonHmac | undefined): string {
+  const keys = nonHmac?.responseKeys;
+  return keys === undefined ? '' : keys.join('\u0000');
 }
 
 /**

@@ -104,13 +104,14 @@ export function hashRequest(req: AuditRequest, hs: EntryHashers, nonHmac?: Audit
   });
 }
 
-export function hashResponse(res: AuditResponse, hs: EntryHashers, nonHmac?: AuditNonHmac): AuditResponse {
+/** `withData` false leaves `data` out (the caller has its text already, see AuditLineSerializer). */
+export function hashResponse(res: AuditResponse, hs: EntryHashers, nonHmac?: AuditNonHmac, withData = true): AuditResponse {
   const { h, acc } = hs;
   return withDefined<AuditResponse>({
     ...res,
     secret: res.secret === undefined ? undefined : { lease_id: res.secret.lease_id },
     warnings: res.warnings === undefined ? undefined : [...res.warnings],
-    data: res.data === undefined ? undefined : hashData(res.data, h, nonHmac?.responseKeys),
+    data: res.data === undefined || !withData ? undefined : hashData(res.data, h, nonHmac?.responseKeys),
     auth: res.auth === undefined ? undefined : hashResponseAuth(res.auth, h, acc),
     wrap_info: res.wrap_info === undefined ? undefined : hashWrapInfo(res.wrap_info, h, acc),
     headers: res.headers === undefined ? undefined : hashHeaders(res.headers, h, undefined),
@@ -168,6 +169,11 @@ function hashData(data: unknown, h: Hasher, clearKeys: readonly string[] | undef
   if (typeof (data as { toJSON?: unknown }).toJSON === 'function') return hashValue(data, h, []);
   const seen: object[] = [data];
   return copyEntries(data, (key) => (clearKeys.includes(key) ? keep : h), seen);
+}
+
+/** A response's `data` as hashResponse writes it. */
+export function hashResponseData(data: unknown, hs: EntryHashers, nonHmac?: AuditNonHmac): unknown {
+  return hashData(data, hs.h, nonHmac?.responseKeys);
 }
 
 /** An empty token means "none" (e.g. unauthenticated sys/health); hashing it would mislead. */

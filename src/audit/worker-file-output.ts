@@ -11,6 +11,7 @@ import type { BatchEntry } from './audit-line-maker.js';
 import { AuditRequestNotCloneable, type AuditWorkerClient } from './audit-worker-client.js';
 import type { LineWorkerReply } from './line-worker-protocol.js';
 import { numberBlocks } from './worker-line-maker.js';
+import { WorkerKnownBlocks } from './worker-known-blocks.js';
 
 interface Pending {
   readonly entry: AuditEntry;
@@ -29,6 +30,8 @@ const MAX_BATCH = 1024;
 
 export class WorkerFileOutput {
   private queue: Pending[] = [];
+  /** Blocks the worker-side device remembers: they travel as numbers only. */
+  private readonly known = new WorkerKnownBlocks();
   private scheduled = false;
   private inFlight = 0;
 
@@ -73,7 +76,7 @@ export class WorkerFileOutput {
 
   /** Appends `batch` now and waits for it (the device's first batch, before log() is used). */
   async appendNow(batch: readonly BatchEntry[]): Promise<{ head: ChainHead; failed: readonly number[] }> {
-    const reply = await this.worker.request({ kind: 'append', device: this.device, batch: numberBlocks(batch) });
+    const reply = await this.worker.request({ kind: 'append', device: this.device, batch: numberBlocks(batch, this.known) });
     if (reply.kind !== 'appended') throw this.errors.notWritten(reply.kind === 'error' ? reply.error : reply.kind);
     this.onAppended(reply);
     return reply;
@@ -84,8 +87,10 @@ export class WorkerFileOutput {
     try {
       let reply: LineWorkerReply;
       try {
-        reply = await this.worker.request({ kind: 'append', device: this.device, batch: numberBlocks(group.map((p) => ({ entry: p.entry }))) });
+        reply = await this.worker.request({ kind: 'append', device: this.device, batch: numberBlocks(group.map((p) => ({ entry: p.entry })), this.known) });
       } catch (err) {
+        // Nothing of this batch reached the worker, though its blocks were counted as sent.
+        this.known.clear();
         if (err instanceof AuditRequestNotCloneable && group.length > 1) {
           // Find the entries that cannot cross threads: each goes on its own.
           await Promise.all(group.map((p) => this.send([p])));

@@ -12,7 +12,10 @@
 import type { ChainHead } from './audit-chain.js';
 import { LocalLineMaker } from './audit-line-maker.js';
 import type { AuditLineMaker, BatchEntry, LineSettings, MadeLines } from './audit-line-maker.js';
-import type { AuditAuth, AuditEntry, AuditRequest } from './audit-entry.js';
+import type { AuditEntry, AuditRequest } from './audit-entry.js';
+import type { WorkerKnownBlocks } from './worker-known-blocks.js';
+import { responseKeysSignature } from './audit-line-serializer.js';
+import { isShared } from '../lib/shared-value.js';
 import { AuditWorkerClient } from './audit-worker-client.js';
 
 let nextDevice = 1;
@@ -24,6 +27,26 @@ export function nextAuditDeviceId(): number {
 let nextBlock = 1;
 const blockIds = new WeakMap<object, number>();
 
+/**
+ * Shared response data by value and non-HMAC response keys: the same value logged under
+ * other keys left clear (a tuned mount) is another text, so it gets another number.
+ */
+const dataBlockIds = new WeakMap<object, Map<string, number>>();
+
+function dataBlockId(data: object, keys: string): number {
+  let byKeys = dataBlockIds.get(data);
+  if (byKeys === undefined) {
+    byKeys = new Map();
+    dataBlockIds.set(data, byKeys);
+  }
+  let id = byKeys.get(keys);
+  if (id === undefined) {
+    id = nextBlock++;
+    byKeys.set(keys, id);
+  }
+  return id;
+}
+
 function blockId(block: object): number {
   let id = blockIds.get(block);
   if (id === undefined) {
@@ -33,32 +56,62 @@ function blockId(block: object): number {
   return id;
 }
 
-/** Stands in for a block an earlier entry of the same batch carries (never serialised). */
+/** Stands in for a request block the worker already has (never serialised). */
 const OMITTED_REQUEST: AuditRequest = { id: '', operation: '', path: '', client_token: '', client_token_accessor: '', remote_address: '' };
-const OMITTED_AUTH: AuditAuth = {
-  client_token: '', accessor: '', display_name: '', policies: [], token_policies: [], metadata: null, entity_id: '', token_type: '', token_ttl: 0,
-};
 
 /**
- * Numbers each entry's blocks; a block already carried by an earlier entry of this batch is
- * replaced by a stand-in, so a request's two records in one batch clone it only once.
+ * The copy of `entry` that crosses to the worker without its omitted blocks. Written out
+ * field by field (object rest with exclusions takes a slow path in V8, once per record here);
+ * the satisfies clause fails to compile if AuditEntry gains a field this does not carry.
  */
-export function numberBlocks(batch: readonly BatchEntry[]): BatchEntry[] {
+function withoutOmitted(entry: AuditEntry, auth: boolean, request: boolean, data: boolean): AuditEntry {
+  const copy = {
+    type: entry.type,
+    time: entry.time,
+    auth: auth ? undefined : entry.auth,
+    request: request ? OMITTED_REQUEST : entry.request,
+    // `data` keeps its place in the response (the worker writes keys in order).
+    response: data && entry.response !== undefined ? { ...entry.response, data: null } : entry.response,
+    error: entry.error,
+    nonHmac: entry.nonHmac,
+  } satisfies { [K in keyof Required<AuditEntry>]: AuditEntry[K] | undefined };
+  // Absent rather than undefined: the record type has exact optional fields.
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(copy)) if (value !== undefined) out[key] = value;
+  return out as unknown as AuditEntry;
+}
+
+/**
+ * Numbers each entry's blocks. A block the worker already has travels as its number only:
+ * one carried by an earlier entry of this batch, or, given `known` (a file device's output,
+ * which sends every batch to the same worker-side device), one sent in an earlier batch that
+ * `known` says the worker still remembers. An omitted auth block is left out of the entry;
+ * an omitted request block is replaced by a small stand-in (the entry type requires one).
+ */
+export function numberBlocks(batch: readonly BatchEntry[], known?: WorkerKnownBlocks): BatchEntry[] {
+  // With `known`, it also holds this batch's blocks, so what it says stays within the bound
+  // the worker's memory is sized for (a batch alone could exceed it); without, the batch's.
   const carried = new Set<number>();
+  const has = (id: number): boolean => (known === undefined ? carried.has(id) : known.has(id));
+  const carry = (id: number): void => {
+    if (known === undefined) carried.add(id);
+    else known.sent(id);
+  };
   return batch.map(({ entry }) => {
     const auth = entry.auth === undefined ? undefined : blockId(entry.auth);
     const request = blockId(entry.request);
-    const omitAuth = auth !== undefined && carried.has(auth);
-    const omitRequest = carried.has(request);
-    if (auth !== undefined) carried.add(auth);
-    carried.add(request);
-    const copy: AuditEntry = {
-      ...entry,
-      ...(entry.auth !== undefined && omitAuth ? { auth: OMITTED_AUTH } : {}),
-      request: omitRequest ? OMITTED_REQUEST : entry.request,
-    };
-    const omitted = omitAuth || omitRequest ? { omitted: { ...(omitAuth ? { auth: true } : {}), ...(omitRequest ? { request: true } : {}) } } : {};
-    return { entry: copy, ids: { ...(auth === undefined ? {} : { auth }), request, ...omitted } };
+    const shared = entry.response !== undefined && isShared(entry.response.data) ? entry.response.data : undefined;
+    const data = shared === undefined ? undefined : dataBlockId(shared, responseKeysSignature(entry.nonHmac));
+    const omitAuth = auth !== undefined && has(auth);
+    const omitRequest = has(request);
+    const omitData = data !== undefined && has(data);
+    if (auth !== undefined && !omitAuth) carry(auth);
+    if (!omitRequest) carry(request);
+    if (data !== undefined && !omitData) carry(data);
+    const copy = omitAuth || omitRequest || omitData ? withoutOmitted(entry, omitAuth, omitRequest, omitData) : entry;
+    const omittedFlags = { ...(omitAuth ? { auth: true } : {}), ...(omitRequest ? { request: true } : {}), ...(omitData ? { data: true } : {}) };
+    const omitted = omitAuth || omitRequest || omitData ? { omitted: omittedFlags } : {};
+    return { entry: copy, ids: { ...(auth === undefined ? {} : { auth }), request, ...(data === undefined ? {} : { data }), ...omitted } };
   });
 }
 

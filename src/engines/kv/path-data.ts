@@ -50,7 +50,7 @@ export const pathData: AnyPathSpec = definePath({
       const result = await readVersion(storage, checkKeyPath(f.path), f.version ?? 0, clock.now());
       if (result.kind === 'missing') return undefined;
       if (result.kind === 'gone') throw new ArcaError('not_found', '', { data: { data: null, metadata: result.metadata } });
-      return { data: { data: result.data, metadata: result.metadata } };
+      return { data: result.body };
     },
 
     update: async ({ fields: f, storage, clock }) => {
