@@ -17,6 +17,7 @@ import type { WorkerKnownBlocks } from './worker-known-blocks.js';
 import { responseKeysSignature } from './audit-line-serializer.js';
 import { isShared } from '../lib/shared-value.js';
 import { AuditWorkerClient } from './audit-worker-client.js';
+import { auditBlockId, nextAuditBlockId } from './audit-block-id.js';
 
 let nextDevice = 1;
 
@@ -24,8 +25,6 @@ let nextDevice = 1;
 export function nextAuditDeviceId(): number {
   return nextDevice++;
 }
-let nextBlock = 1;
-const blockIds = new WeakMap<object, number>();
 
 /**
  * Shared response data by value and non-HMAC response keys: the same value logged under
@@ -41,17 +40,8 @@ function dataBlockId(data: object, keys: string): number {
   }
   let id = byKeys.get(keys);
   if (id === undefined) {
-    id = nextBlock++;
+    id = nextAuditBlockId();
     byKeys.set(keys, id);
-  }
-  return id;
-}
-
-function blockId(block: object): number {
-  let id = blockIds.get(block);
-  if (id === undefined) {
-    id = nextBlock++;
-    blockIds.set(block, id);
   }
   return id;
 }
@@ -98,8 +88,8 @@ export function numberBlocks(batch: readonly BatchEntry[], known?: WorkerKnownBl
     else known.sent(id);
   };
   return batch.map(({ entry }) => {
-    const auth = entry.auth === undefined ? undefined : blockId(entry.auth);
-    const request = blockId(entry.request);
+    const auth = entry.auth === undefined ? undefined : auditBlockId(entry.auth);
+    const request = auditBlockId(entry.request);
     const shared = entry.response !== undefined && isShared(entry.response.data) ? entry.response.data : undefined;
     const data = shared === undefined ? undefined : dataBlockId(shared, responseKeysSignature(entry.nonHmac));
     const omitAuth = auth !== undefined && has(auth);

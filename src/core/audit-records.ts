@@ -10,6 +10,7 @@
 // never the caller's token (X-Vault-Token, Authorization: Bearer), as Vault does.
 import { randomUUID } from 'node:crypto';
 import { formatAuditTime } from '../audit/audit-entry.js';
+import { stampAuditBlock } from '../audit/audit-block-id.js';
 import type { GrantEvent } from './identity/identity-store.js';
 import type { AuditAuth, AuditEntry, AuditNonHmac, AuditRequest } from '../audit/audit-entry.js';
 import type { MountEntry } from './router/mount-entry.js';
@@ -33,7 +34,7 @@ function auditAuth(req: LogicalRequest): AuditAuth | undefined {
   const known = authBlocks.get(a);
   if (known !== undefined) return known;
   // Vault's token_ttl is the token's granted TTL (te.TTL), not the time left.
-  const block: AuditAuth = Object.freeze({
+  const block: AuditAuth = Object.freeze(stampAuditBlock({
     client_token: req.clientToken,
     accessor: a.accessor,
     display_name: a.displayName,
@@ -44,7 +45,7 @@ function auditAuth(req: LogicalRequest): AuditAuth | undefined {
     token_type: a.tokenType,
     token_ttl: a.ttl,
     ...(a.issueTime > 0 ? { token_issue_time: rfc3339Seconds(a.issueTime) } : {}),
-  });
+  }));
   if (Object.isFrozen(a)) authBlocks.set(a, block);
   return block;
 }
@@ -130,7 +131,7 @@ export interface AuditBlocks {
 export function auditBlocks(req: LogicalRequest, config?: AuditConfigSource): AuditBlocks {
   const auth = auditAuth(req);
   const headers = config === undefined ? undefined : auditedHeaders(req, config.auditedHeaders.settings());
-  const request = Object.freeze(auditRequest(req, headers));
+  const request = Object.freeze(stampAuditBlock(auditRequest(req, headers)));
   const nonHmac = nonHmacOf(config?.entryAt(req.mountPoint), headers);
   return {
     ...(auth ? { auth } : {}),

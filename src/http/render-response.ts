@@ -5,6 +5,7 @@
 import { ArcaError, isArcaError } from '../lib/errors.js';
 import type { CoreResponse } from '../core/core-response.js';
 import type { HttpOutput } from './http-exchange.js';
+import { isShared } from '../lib/shared-value.js';
 
 const BASE_HEADERS = { 'cache-control': 'no-store' } as const;
 const JSON_HEADERS = { ...BASE_HEADERS, 'content-type': 'application/json' } as const;
@@ -18,18 +19,29 @@ export function renderSuccess(requestId: string, res: CoreResponse | undefined):
     if (res?.status !== undefined && res.status !== 204) return { status: res.status, headers: JSON_HEADERS, body: '' };
     return { status: 204, headers: BASE_HEADERS, body: '' };
   }
-  const envelope = {
-    ...emptyEnvelope(requestId),
-    lease_id: res.leaseId ?? '',
-    renewable: res.renewable ?? false,
-    lease_duration: res.leaseDuration ?? 0,
-    data: res.wrapInfo ? null : (res.data ?? null),
-    wrap_info: res.wrapInfo ?? null,
-    warnings: res.warnings && res.warnings.length > 0 ? res.warnings : null,
-    auth: res.wrapInfo ? null : (res.auth ?? null),
-    mount_type: res.mountType ?? '',
-  };
-  return { status: res.status ?? 200, headers: JSON_HEADERS, body: JSON.stringify(envelope) };
+  const data = res.wrapInfo ? null : (res.data ?? null);
+  // The envelope is written field by field, in Vault's order, so a shared `data` value (a KV
+  // read answered from cache, see lib/shared-value.ts) is serialised once, not per request.
+  const body =
+    `{"request_id":${JSON.stringify(requestId)},"lease_id":${JSON.stringify(res.leaseId ?? '')},` +
+    `"renewable":${JSON.stringify(res.renewable ?? false)},"lease_duration":${JSON.stringify(res.leaseDuration ?? 0)},` +
+    `"data":${dataText(data)},"wrap_info":${JSON.stringify(res.wrapInfo ?? null)},` +
+    `"warnings":${res.warnings && res.warnings.length > 0 ? JSON.stringify(res.warnings) : 'null'},` +
+    `"auth":${res.wrapInfo ? 'null' : JSON.stringify(res.auth ?? null)},"mount_type":${JSON.stringify(res.mountType ?? '')}}`;
+  return { status: res.status ?? 200, headers: JSON_HEADERS, body };
+}
+
+const sharedTexts = new WeakMap<object, string>();
+
+/** JSON of a response's data; a shared value's text is remembered by identity. */
+function dataText(data: unknown): string {
+  if (!isShared(data)) return JSON.stringify(data) ?? 'null';
+  let text = sharedTexts.get(data);
+  if (text === undefined) {
+    text = JSON.stringify(data) ?? 'null';
+    sharedTexts.set(data, text);
+  }
+  return text;
 }
 
 /**
