@@ -10,8 +10,13 @@ export function forkBenchChild(name: string): ChildProcess {
   const file = fileURLToPath(new URL(`./${name}${ext}`, import.meta.url));
   // ARCA_BENCH_PROFILE=DIR writes a V8 CPU profile of the server host (every thread) into DIR
   // when it exits; Node refuses --cpu-prof in NODE_OPTIONS, so it is passed here.
+  // ARCA_BENCH_SERVER_FLAGS adds Node/V8 flags to the server host only (experiments).
   const profileDir = process.env['ARCA_BENCH_PROFILE'];
-  const execArgv = profileDir !== undefined && name === 'server-host' ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : process.execArgv;
+  const serverFlags = process.env['ARCA_BENCH_SERVER_FLAGS']?.split(' ').filter((flag) => flag !== '') ?? [];
+  const execArgv =
+    name === 'server-host'
+      ? [...process.execArgv, ...serverFlags, ...(profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])]
+      : process.execArgv;
   return fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
 }
 

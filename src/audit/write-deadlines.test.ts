@@ -55,3 +55,15 @@ test('thousands of finished writes are dropped without growing the queue without
   const queue = (deadlines as unknown as { queue: unknown[] }).queue;
   assert.equal(queue.length, 0);
 });
+
+test('once every write has finished no timer is left to hold the process open', () => {
+  const deadlines = new WriteDeadlines(60_000);
+  const a = deadlines.start(() => assert.fail('finished in time'));
+  const b = deadlines.start(() => assert.fail('finished in time'));
+  b.finish();
+  const internals = deadlines as unknown as { timer: unknown; queue: unknown[] };
+  assert.notEqual(internals.timer, undefined, 'a is still running');
+  a.finish();
+  assert.equal(internals.timer, undefined);
+  assert.equal(internals.queue.length, 0);
+});
