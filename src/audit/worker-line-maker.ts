@@ -49,26 +49,24 @@ function dataBlockId(data: object, keys: string): number {
 /** Stands in for a request block the worker already has (never serialised). */
 const OMITTED_REQUEST: AuditRequest = { id: '', operation: '', path: '', client_token: '', client_token_accessor: '', remote_address: '' };
 
+/** Every field of AuditEntry: fails to compile if the record gains one withoutOmitted does not carry. */
+const CARRIED_FIELDS: { readonly [K in keyof Required<AuditEntry>]: true } = {
+  type: true, time: true, auth: true, request: true, response: true, error: true, nonHmac: true,
+};
+void CARRIED_FIELDS;
+
 /**
- * The copy of `entry` that crosses to the worker without its omitted blocks. Written out
- * field by field (object rest with exclusions takes a slow path in V8, once per record here);
- * the satisfies clause fails to compile if AuditEntry gains a field this does not carry.
+ * The copy of `entry` that crosses to the worker without its omitted blocks, written field
+ * by field (object rest with exclusions takes a slow path in V8, once per record here).
  */
 function withoutOmitted(entry: AuditEntry, auth: boolean, request: boolean, data: boolean): AuditEntry {
-  const copy = {
-    type: entry.type,
-    time: entry.time,
-    auth: auth ? undefined : entry.auth,
-    request: request ? OMITTED_REQUEST : entry.request,
-    // `data` keeps its place in the response (the worker writes keys in order).
-    response: data && entry.response !== undefined ? { ...entry.response, data: null } : entry.response,
-    error: entry.error,
-    nonHmac: entry.nonHmac,
-  } satisfies { [K in keyof Required<AuditEntry>]: AuditEntry[K] | undefined };
-  // Absent rather than undefined: the record type has exact optional fields.
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(copy)) if (value !== undefined) out[key] = value;
-  return out as unknown as AuditEntry;
+  const out: { -readonly [K in keyof AuditEntry]: AuditEntry[K] } = { type: entry.type, time: entry.time, request: request ? OMITTED_REQUEST : entry.request };
+  if (!auth && entry.auth !== undefined) out.auth = entry.auth;
+  // `data` keeps its place in the response (the worker writes keys in order).
+  if (entry.response !== undefined) out.response = data ? { ...entry.response, data: null } : entry.response;
+  if (entry.error !== undefined) out.error = entry.error;
+  if (entry.nonHmac !== undefined) out.nonHmac = entry.nonHmac;
+  return out;
 }
 
 /**
@@ -98,10 +96,16 @@ export function numberBlocks(batch: readonly BatchEntry[], known?: WorkerKnownBl
     if (auth !== undefined && !omitAuth) carry(auth);
     if (!omitRequest) carry(request);
     if (data !== undefined && !omitData) carry(data);
-    const copy = omitAuth || omitRequest || omitData ? withoutOmitted(entry, omitAuth, omitRequest, omitData) : entry;
-    const omittedFlags = { ...(omitAuth ? { auth: true } : {}), ...(omitRequest ? { request: true } : {}), ...(omitData ? { data: true } : {}) };
-    const omitted = omitAuth || omitRequest || omitData ? { omitted: omittedFlags } : {};
-    return { entry: copy, ids: { ...(auth === undefined ? {} : { auth }), request, ...(data === undefined ? {} : { data }), ...omitted } };
+    const ids: { auth?: number; request: number; data?: number; omitted?: { auth?: boolean; request?: boolean; data?: boolean } } = { request };
+    if (auth !== undefined) ids.auth = auth;
+    if (data !== undefined) ids.data = data;
+    if (!(omitAuth || omitRequest || omitData)) return { entry, ids };
+    const omitted: { auth?: boolean; request?: boolean; data?: boolean } = {};
+    if (omitAuth) omitted.auth = true;
+    if (omitRequest) omitted.request = true;
+    if (omitData) omitted.data = true;
+    ids.omitted = omitted;
+    return { entry: withoutOmitted(entry, omitAuth, omitRequest, omitData), ids };
   });
 }
 

@@ -88,7 +88,7 @@ export class PolicyStore {
    */
   async acl(names: readonly string[], identity?: { readonly entityId: string; readonly template: TemplateIdentity }): Promise<Acl> {
     if (names.includes('root')) return this.root;
-    const setKey = [...new Set(names)].sort().join('\n');
+    const setKey = policySetKey(names);
     const cached = this.acls.get(setKey) ?? (identity ? this.acls.get(`${setKey}\u0000${identity.entityId}`) : undefined);
     if (cached) return cached;
     const policies: Policy[] = [];
@@ -120,4 +120,19 @@ export class PolicyStore {
     this.parsed.set(name, p);
     return p ?? undefined;
   }
+}
+
+/**
+ * A policy set's cache key: its distinct names, sorted. A frozen list (a cached token
+ * entry's policies, the same array on every request of the token) has its key remembered,
+ * sparing a copy, a sort and a join per request.
+ */
+const setKeys = new WeakMap<readonly string[], string>();
+
+function policySetKey(names: readonly string[]): string {
+  const known = setKeys.get(names);
+  if (known !== undefined) return known;
+  const key = [...new Set(names)].sort().join('\n');
+  if (Object.isFrozen(names)) setKeys.set(names, key);
+  return key;
 }
