@@ -37,8 +37,9 @@ export interface BlockIds {
 }
 
 /**
- * Blocks remembered by number (the cross-thread case); the least recently received in full
- * are dropped first. The main thread relies on this bound (worker-known-blocks.ts).
+ * Blocks remembered by number (the cross-thread case): those among the last this many
+ * received in full (a block received again counts from then). The main thread relies on
+ * this bound (worker-known-blocks.ts).
  */
 export const MAX_NUMBERED_BLOCKS = 8192;
 
@@ -46,7 +47,11 @@ export class AuditLineSerializer {
   private readonly blocks = new WeakMap<object, string>();
   /** Shared response data (on this thread): its text and the response keys it was made for. */
   private readonly dataTexts = new WeakMap<object, { readonly keys: string; readonly text: string }>();
-  private readonly numbered = new Map<number, string>();
+  /** Numbered blocks' texts, with when each last arrived in full (see received()). */
+  private readonly numbered = new Map<number, { readonly text: string; readonly arrival: number }>();
+  /** The last maxNumbered arrivals, as [block, arrival] pairs in a ring. */
+  private readonly arrivalRing: Float64Array;
+  private arrivals = 0;
   private readonly hashers: EntryHashers;
 
   constructor(
@@ -56,6 +61,7 @@ export class AuditLineSerializer {
     private readonly maxNumbered = MAX_NUMBERED_BLOCKS,
   ) {
     this.hashers = entryHashers(hasher, options);
+    this.arrivalRing = new Float64Array(maxNumbered * 2);
   }
 
   /** The record's JSON object text without its final `}`; `ids` see BlockIds. */
@@ -114,22 +120,32 @@ export class AuditLineSerializer {
   private numberedText(id: number, omitted: boolean, hashed: () => unknown): string {
     const known = this.numbered.get(id);
     if (known !== undefined) {
-      // Received in full again: the sender counts it as fresh, so it moves to the back.
-      if (!omitted) {
-        this.numbered.delete(id);
-        this.numbered.set(id, known);
-      }
-      return known;
+      // Received in full again: the sender counts it as fresh, and so does this.
+      if (!omitted) this.received(id, known.text);
+      return known.text;
     }
     // Its carrier failed (or was never seen): never serialise the stand-in.
     if (omitted) throw new Error('audit block missing');
     const text = JSON.stringify(hashed());
-    if (this.numbered.size >= this.maxNumbered) {
-      const oldest = this.numbered.keys().next();
-      if (oldest.done !== true) this.numbered.delete(oldest.value);
-    }
-    this.numbered.set(id, text);
+    this.received(id, text);
     return text;
+  }
+
+  /**
+   * Block `id` arrived in full: it is remembered until `maxNumbered` more blocks have
+   * arrived in full. A ring of arrivals finds what falls out (a Map's oldest entry would do,
+   * but finding it walks past every deleted slot at the front of the Map: microseconds).
+   */
+  private received(id: number, text: string): void {
+    const slot = (this.arrivals % this.maxNumbered) * 2;
+    if (this.arrivals >= this.maxNumbered) {
+      const oldId = this.arrivalRing[slot] as number;
+      if (this.numbered.get(oldId)?.arrival === this.arrivalRing[slot + 1]) this.numbered.delete(oldId);
+    }
+    this.arrivalRing[slot] = id;
+    this.arrivalRing[slot + 1] = this.arrivals;
+    this.numbered.set(id, { text, arrival: this.arrivals });
+    this.arrivals += 1;
   }
 
   private block(source: object | undefined, id: number | undefined, omitted: boolean, hashed: () => object): string {

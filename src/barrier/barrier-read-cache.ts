@@ -18,6 +18,7 @@
 //   kept. `clear` (on seal) zeroes every cached value before dropping it.
 
 import { deepFreeze } from '../lib/deep-freeze.js';
+import { OldestKeys } from '../lib/lru-cache.js';
 
 export interface BarrierReadCacheOptions {
   /** Most entries kept (Vault's `cache_size`). */
@@ -47,6 +48,7 @@ interface Entry {
 
 export class BarrierReadCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly oldest = new OldestKeys(this.entries);
   /** Key → the ticket of the read allowed to fill it. */
   private readonly pending = new Map<string, number>();
   private nextTicket = 1;
@@ -105,9 +107,9 @@ export class BarrierReadCache {
     if (size > this.options.maxEntryBytes || size > this.options.maxBytes) return;
     this.remove(key);
     while (this.entries.size >= this.options.maxEntries || this.bytes + size > this.options.maxBytes) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done === true) break;
-      this.remove(oldest.value);
+      const oldest = this.oldest.next();
+      if (oldest === undefined) break;
+      this.remove(oldest.key);
     }
     this.entries.set(key, { bytes: value === undefined ? null : new Uint8Array(value), size });
     this.bytes += size;
