@@ -1,10 +1,12 @@
 // bench — a short SQLite KV read run (the hot path of the full bench) for profiling changes:
 // `node dist/bench/quick-read.js` (ARCA_BENCH_AUDIT=off to measure without the audit
-// device, ARCA_BENCH_SECONDS to lengthen). Prints the ceiling and the Arca read in one run,
-// each with the server process's CPU time per request (from /proc, Linux only): on a shared
-// machine req/s moves with other load, CPU per request much less.
+// device, ARCA_BENCH_SECONDS to lengthen, ARCA_BENCH_STORAGE=postgres for PostgreSQL in a
+// table of its own, dropped afterwards). Prints the ceiling and the Arca read in one run,
+// each with the server process's CPU time per request (from /proc, Linux only): on a
+// shared machine req/s moves with other load, CPU per request much less.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import pg from 'pg';
 import { HostHandle } from './host-handle.js';
 import { loadInChild } from './load-child.js';
 import { setupArca } from './arca-setup.js';
@@ -12,6 +14,9 @@ import { benchFormat as f } from './bench-format.js';
 import type { LoadResult, LoadSpec } from './bench-protocol.js';
 
 const seconds = Number(process.env['ARCA_BENCH_SECONDS'] ?? 5);
+/** ARCA_BENCH_STORAGE=postgres reads from PostgreSQL (ARCA_BENCH_POSTGRES_URL) instead of SQLite. */
+const storage = process.env['ARCA_BENCH_STORAGE'] === 'postgres' ? 'postgres' : 'sqlite';
+const POSTGRES_URL = process.env['ARCA_BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const warmupMs = 1000;
 
 interface HostCpu {
@@ -51,8 +56,14 @@ async function measured(label: string, spec: Omit<LoadSpec, 'warmupMs' | 'durati
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(`${tmpdir()}/arca-bench-`);
+  const table = `arca_quick_${process.pid}_${Date.now()}`;
   try {
-    const host = await HostHandle.start({ mode: 'arca', dataDir: dir, storage: 'sqlite' });
+    const host = await HostHandle.start({
+      mode: 'arca',
+      dataDir: dir,
+      storage,
+      ...(storage === 'postgres' ? { postgresUrl: POSTGRES_URL, postgresTable: table } : {}),
+    });
     let bodyBytes = 0;
     try {
       const fixture = await setupArca(host.address, host.rootToken, dir);
@@ -60,7 +71,7 @@ async function main(): Promise<void> {
       const audit = process.env['ARCA_BENCH_AUDIT'] !== 'off';
       if (!audit) await fetch(`${host.address}/v1/sys/audit/file`, { method: 'DELETE', headers: { 'X-Vault-Token': host.rootToken } });
       const line = await measured('KV v2 read', { baseUrl: host.address, kind: 'get', path: fixture.readPath, token: fixture.token, concurrency: 64, valueBytes: 0 });
-      console.log(`  ${line} [sqlite, audit ${audit ? 'on' : 'off'}]`);
+      console.log(`  ${line} [${storage}, audit ${audit ? 'on' : 'off'}]`);
     } finally {
       await host.close();
     }
@@ -73,6 +84,17 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    if (storage === 'postgres') await dropTable(table);
+  }
+}
+
+async function dropTable(table: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}`);
+  } finally {
+    await client.end();
   }
 }
 
