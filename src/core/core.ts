@@ -138,7 +138,11 @@ export class Core {
       },
       // Both stores sit on `sys`, so the merge's transaction reaches the MFA enrolments.
       onEntitiesMerged: (tx, merge) => this.mfa.mergeEnrolments(tx, merge),
-      ...(announce ? { onChange: () => announce('sys/identity/') } : {}),
+      // Templated ACLs were rendered from identity state: drop them on every identity write.
+      onChange: () => {
+        this.policies.dropIdentityAcls();
+        announce?.('sys/identity/');
+      },
     });
     this.mfa = new MfaManager({ storage: sys, clock });
     this.mounts = new MountManager({
@@ -168,7 +172,10 @@ export class Core {
     if (!this.active) return;
     try {
       if (prefix === '' || prefix.startsWith('sys/policy/')) this.policies.invalidate();
-      if (prefix === '' || prefix.startsWith('sys/identity/')) this.identity.invalidate();
+      if (prefix === '' || prefix.startsWith('sys/identity/')) {
+        this.identity.invalidate();
+        this.policies.dropIdentityAcls();
+      }
       if (prefix === '' || prefix.startsWith('sys/mount-table/')) await this.mounts.reload();
     } catch (err) {
       this.deps.logger.error({ err: String(err), prefix }, 'applying a change from another node failed');
@@ -299,7 +306,10 @@ export class Core {
     if (entry.entityId !== '') {
       const identity = await this.identity.effective(entry.entityId);
       policies = [...new Set([...entry.policies, ...identity.policies])];
-      template = { entityId: entry.entityId, template: { ...(identity.entity ? { entity: identity.entity } : {}), groups: identity.groups } };
+      // Rendered (and cached) for the entity the token now acts as: the merge target for a
+      // token of a merged-away entity, whose entry keeps the id it was issued with.
+      const entityId = identity.entity?.id ?? entry.entityId;
+      template = { entityId, template: { ...(identity.entity ? { entity: identity.entity } : {}), groups: identity.groups } };
       req.auth = { ...req.auth, policies };
     }
     const acl = await this.policies.acl(policies, template);

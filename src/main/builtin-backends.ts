@@ -17,7 +17,7 @@ export function registerBuiltinBackends(registry: BackendRegistry, core: () => C
   registry.register({ id: 'secrets.cubbyhole', type: 'cubbyhole', table: 'mounts', factory: createCubbyholeBackend });
   // identity/ serves the core's identity store; the login-MFA method and enforcement paths
   // (identity/mfa/...) are part of its table, as in Vault.
-  registry.register({ id: 'secrets.identity', type: 'identity', table: 'mounts', factory: () => createIdentityBackend(core().identity, mfaIdentityPaths(core().mfa)) });
+  registry.register({ id: 'secrets.identity', type: 'identity', table: 'mounts', factory: () => createIdentityBackend(core().identity, mfaIdentityPaths(core().mfa, core().identity)) });
   registry.register({
     id: 'auth.token',
     type: 'token',

@@ -19,6 +19,7 @@ import { PostgresPhysical } from '../../src/storage/postgres/postgres-physical.j
 import { SecurityBarrier } from '../../src/barrier/security-barrier.js';
 import { BackendHandler } from '../../src/framework/backend-handler.js';
 import type { LogicalRequest, LogicalResponse, Operation } from '../../src/framework/logical.js';
+import { IdentityStore } from '../../src/core/identity/identity-store.js';
 import { MfaManager } from '../../src/core/mfa/mfa-manager.js';
 import { mfaIdentityPaths } from '../../src/core/mfa/mfa-identity-paths.js';
 import { totpCode } from '../../src/core/mfa/totp-code.js';
@@ -39,6 +40,7 @@ async function node(physical: Physical, rootKey: Uint8Array, clock: FakeClock, i
   if (init) await barrier.initialize(rootKey);
   await barrier.unseal(rootKey);
   const manager = new MfaManager({ storage: new StorageView(barrier, ''), clock });
+  const identity = new IdentityStore({ storage: new StorageView(barrier, ''), clock });
   // The lead's completion callback mints a token; here it echoes the parked login.
   const complete = async (payload: unknown): Promise<LogicalResponse> => ({ data: { completed: payload } });
   const env = (mountPoint: string) => ({
@@ -46,7 +48,7 @@ async function node(physical: Physical, rootKey: Uint8Array, clock: FakeClock, i
     mountAccessor: `${mountPoint}acc`, config: () => ({ defaultLeaseTtl: 0, maxLeaseTtl: 0 }),
   });
   const handlers = {
-    identity: new BackendHandler({ id: 'identity', type: 'identity', kind: 'secret', paths: mfaIdentityPaths(manager) }, env('identity/')),
+    identity: new BackendHandler({ id: 'identity', type: 'identity', kind: 'secret', paths: mfaIdentityPaths(manager, identity) }, env('identity/')),
     sys: new BackendHandler({ id: 'system', type: 'system', kind: 'system', paths: mfaSysPaths({ mfa: () => manager, complete }) }, env('sys/')),
   };
   return {

@@ -104,6 +104,17 @@ export class IdentityStore {
     return effectiveIdentity(this.cache, tokenEntityId, now, (grants) => this.reportGrantUse(grants, now));
   }
 
+  /**
+   * The entity a merged-away id now acts as: the merge target's id when `id` is no longer an
+   * entity but was merged (through any number of merges), else undefined (a live entity, or
+   * an id that never existed or was deleted). Token entries keep the entity id they were
+   * issued with, so every entity-scoped action of a token resolves it through here first.
+   */
+  async mergedInto(id: string): Promise<string | undefined> {
+    if (id === '' || (await this.cache.entity(id))) return undefined;
+    return (await this.cache.liveEntity(id))?.id;
+  }
+
   private async reportGrantUse(grants: readonly GrantRecord[], now: number): Promise<void> {
     for (const grant of grants) {
       const active = isGrantActive(grant, now);

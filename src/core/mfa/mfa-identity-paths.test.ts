@@ -3,16 +3,21 @@ import assert from 'node:assert/strict';
 import { ArcaError } from '../../lib/errors.js';
 import { createEngineWorld } from '../../engines/kv/kv-testing.js';
 import type { LogicalRequest, Operation } from '../../framework/logical.js';
+import { IdentityStore } from '../identity/identity-store.js';
 import { MfaManager } from './mfa-manager.js';
 import { mfaIdentityPaths } from './mfa-identity-paths.js';
 
+/** The paths over one store, with the identity store (and its merge hook) on the same one, as the core wires them. */
 function world() {
   let manager: MfaManager | undefined;
+  let identity: IdentityStore | undefined;
   const w = createEngineWorld((env) => {
-    manager = new MfaManager({ storage: env.storage, clock: env.clock });
-    return { id: 'identity.test', type: 'identity', kind: 'secret', paths: mfaIdentityPaths(manager) };
+    const mfa = new MfaManager({ storage: env.storage, clock: env.clock });
+    identity = new IdentityStore({ storage: env.storage, clock: env.clock, onEntitiesMerged: (tx, merge) => mfa.mergeEnrolments(tx, merge) });
+    manager = mfa;
+    return { id: 'identity.test', type: 'identity', kind: 'secret', paths: mfaIdentityPaths(mfa, identity) };
   });
-  if (!manager) throw new Error('no manager');
+  if (!manager || !identity) throw new Error('no manager');
   const as = (entityId: string, op: Operation, path: string, data: Record<string, unknown> = {}) => {
     const req: LogicalRequest = {
       id: 'r', operation: op, path: `identity/${path}`, data, headers: {}, remoteAddress: '127.0.0.1', clientToken: 'hvs.x',
@@ -24,7 +29,7 @@ function world() {
     };
     return w.handler.handle(req);
   };
-  return { ...w, manager, as };
+  return { ...w, manager, identity, as };
 }
 
 test('TOTP method CRUD follows Vault: create returns method_id, read renders the settings, list has key_info', async () => {
@@ -89,4 +94,34 @@ test('generate enrols the caller once; admin-destroy lets admin-generate enrol a
   const secret = url.searchParams.get('secret') ?? '';
   assert.ok(secret.length > 0);
   assert.doesNotMatch(JSON.stringify(await w.data('read', `mfa/method/totp/${id}`)), new RegExp(secret));
+});
+
+test('a token of a merged-away entity enrols the target; admin paths refuse the merged-away id', async () => {
+  const w = world();
+  const id = (await w.data('update', 'mfa/method/totp', { issuer: 'Arca' }))['method_id'] as string;
+  const from = (await w.identity.writeEntity({ name: 'old' })).entity.id;
+  const to = (await w.identity.writeEntity({ name: 'person' })).entity.id;
+  await w.identity.mergeEntities({ toEntityId: to, fromEntityIds: [from], conflictingAliasIdsToKeep: [] });
+
+  const res = await w.as(from, 'update', 'mfa/method/totp/generate', { method_id: id });
+  const secret = new URL(String(res?.data?.['url'])).searchParams.get('secret');
+  assert.equal((await w.manager.store.getSecret(id, to))?.secret, secret, 'stored under the target');
+  assert.equal(await w.manager.store.getSecret(id, from), undefined, 'nothing under the merged-away id');
+  // The target is enrolled: both tokens get the same warning and the secret stays.
+  for (const caller of [from, to]) {
+    const again = await w.as(caller, 'update', 'mfa/method/totp/generate', { method_id: id });
+    assert.equal(again?.data, undefined);
+    assert.match(again?.warnings?.[0] ?? '', /already has a secret/);
+  }
+  assert.equal((await w.manager.store.getSecret(id, to))?.secret, secret);
+
+  for (const path of ['admin-generate', 'admin-destroy']) {
+    const err = await w.fail('update', `mfa/method/totp/${path}`, { method_id: id, entity_id: from });
+    assert.equal(err.status, 400);
+    assert.match(err.message, new RegExp(`"${from}" was merged into entity "${to}"`));
+  }
+  assert.equal((await w.manager.store.getSecret(id, to))?.secret, secret, 'the refused admin-destroy left it');
+  // The target's own id works on the admin paths.
+  await w.call('update', 'mfa/method/totp/admin-destroy', { method_id: id, entity_id: to });
+  assert.equal(await w.manager.store.getSecret(id, to), undefined);
 });

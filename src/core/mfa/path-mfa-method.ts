@@ -2,12 +2,15 @@
 // read, update, delete and list methods; `generate` enrols the caller's own entity,
 // `admin-generate` / `admin-destroy` act on a named entity. Also the type-less
 // identity/mfa/method[/:id] views. Mounted inside the identity backend via mfaIdentityPaths.
+// A token of a merged-away entity enrols the merge target (see entity-redirects.ts).
 import { randomUUID } from 'node:crypto';
 import { ArcaError } from '../../lib/errors.js';
 import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec } from '../../framework/path-spec.js';
 import { field } from '../../framework/field.js';
 import type { LogicalResponse } from '../../framework/logical.js';
+import { callerEntityId, namedEntityId } from './entity-redirects.js';
+import type { EntityRedirects } from './entity-redirects.js';
 import type { MfaManager } from './mfa-manager.js';
 import { TOTP_ALGORITHMS, renderTotpMethod } from './totp-method.js';
 import type { TotpMethod } from './totp-method.js';
@@ -79,7 +82,7 @@ async function enrol(manager: MfaManager, methodId: string, entityId: string): P
   return { data: { url: out.url, barcode: out.barcode } };
 }
 
-export function mfaMethodPaths(manager: MfaManager): AnyPathSpec[] {
+export function mfaMethodPaths(manager: MfaManager, redirects: EntityRedirects): AnyPathSpec[] {
   const enrolFields = { method_id: field.string().required('The TOTP method to enrol in') };
   const adminFields = { ...enrolFields, entity_id: field.string().required('The entity to act on') };
   return [
@@ -99,13 +102,15 @@ export function mfaMethodPaths(manager: MfaManager): AnyPathSpec[] {
     definePath({
       pattern: 'mfa/method/totp/generate',
       fields: enrolFields,
-      operations: { update: ({ req, fields }) => enrol(manager, fields.method_id, req.auth?.entityId ?? '') },
+      operations: {
+        update: async ({ req, fields }) => enrol(manager, fields.method_id, await callerEntityId(redirects, req.auth?.entityId ?? '')),
+      },
       summary: "Enrol the caller's entity in a TOTP method",
     }),
     definePath({
       pattern: 'mfa/method/totp/admin-generate',
       fields: adminFields,
-      operations: { update: ({ fields }) => enrol(manager, fields.method_id, fields.entity_id) },
+      operations: { update: async ({ fields }) => enrol(manager, fields.method_id, await namedEntityId(redirects, fields.entity_id)) },
       summary: 'Enrol an entity in a TOTP method',
     }),
     definePath({
@@ -113,7 +118,7 @@ export function mfaMethodPaths(manager: MfaManager): AnyPathSpec[] {
       fields: adminFields,
       operations: {
         update: async ({ fields }) => {
-          await manager.destroy(fields.method_id, fields.entity_id);
+          await manager.destroy(fields.method_id, await namedEntityId(redirects, fields.entity_id));
           return undefined;
         },
       },

@@ -1,7 +1,8 @@
 // src/core/policies — stored ACL policies (sys/policy/<name>, above the barrier) and a
 // cache of compiled ACLs keyed by the sorted set of policy names a token carries. The cache
 // is what keeps authorisation off the storage path for every request; any policy write or
-// delete clears it. `root` and `response-wrapping` are built in and never stored; `default`
+// delete clears it. Templated ACLs are rendered from an entity's identity, so they are kept
+// apart and also dropped on every identity write (dropIdentityAcls). `root` and `response-wrapping` are built in and never stored; `default`
 // is created on first start.
 import { ArcaError } from '../../lib/errors.js';
 import type { Storage } from '../../storage/storage.js';
@@ -28,6 +29,8 @@ export class PolicyStore {
   private readonly storage: Storage;
   private readonly parsed = new Map<string, Policy | null>();
   private readonly acls = new Map<string, Acl>();
+  /** Rendered templated ACLs, keyed by policy set and entity id. */
+  private readonly identityAcls = new Map<string, Acl>();
   private readonly root = rootAcl();
 
   private readonly onChange: ((keyPrefix: string) => void) | undefined;
@@ -84,12 +87,13 @@ export class PolicyStore {
   /**
    * The compiled ACL for a set of policy names; unknown names contribute nothing. Templated
    * policies ({{identity.entity.id}}...) are rendered for `identity`; their ACL is cached per
-   * entity, plain ones once per policy set.
+   * entity (`identity.entityId`: the entity the template was rendered for, a merge target
+   * for a merged-away token), plain ones once per policy set.
    */
   async acl(names: readonly string[], identity?: { readonly entityId: string; readonly template: TemplateIdentity }): Promise<Acl> {
     if (names.includes('root')) return this.root;
     const setKey = policySetKey(names);
-    const cached = this.acls.get(setKey) ?? (identity ? this.acls.get(`${setKey}\u0000${identity.entityId}`) : undefined);
+    const cached = this.acls.get(setKey) ?? (identity ? this.identityAcls.get(`${setKey}\u0000${identity.entityId}`) : undefined);
     if (cached) return cached;
     const policies: Policy[] = [];
     let templated = false;
@@ -100,17 +104,26 @@ export class PolicyStore {
       templated ||= p.templated;
       policies.push(p.templated && identity ? renderPolicy(p, identity.template) : p);
     }
-    const key = templated && identity ? `${setKey}\u0000${identity.entityId}` : setKey;
     const acl = compileAcl(policies);
-    if (this.acls.size >= MAX_CACHED_ACLS) this.acls.clear();
-    this.acls.set(key, acl);
+    const cache = templated && identity ? this.identityAcls : this.acls;
+    if (cache.size >= MAX_CACHED_ACLS) cache.clear();
+    cache.set(templated && identity ? `${setKey}\u0000${identity.entityId}` : setKey, acl);
     return acl;
+  }
+
+  /**
+   * Drops the templated ACLs (after an identity write here or on another node): an entity's
+   * name, metadata, aliases or groups may have changed, or it may have been merged away.
+   */
+  dropIdentityAcls(): void {
+    this.identityAcls.clear();
   }
 
   /** Drops every cached policy and ACL (after a write here or on another node). */
   invalidate(): void {
     this.parsed.clear();
     this.acls.clear();
+    this.identityAcls.clear();
   }
 
   private async policy(name: string): Promise<Policy | undefined> {
