@@ -1,7 +1,7 @@
 // src/audit — what the broker speaks to. A device receives the RAW entry and owns everything
 // after it: HMAC with its own key (Vault's per-device salt and hmac_accessor/log_raw options
 // are per device), the hash chain (it is per output stream) and durability. The broker only
-// fans out, bounds time and counts. New device types (syslog, socket) extend
+// fans out, bounds time and counts. Device types (file, socket, syslog) extend
 // BatchedAuditDevice and implement its small sink contract instead of this interface.
 import type { AuditEntry } from './audit-entry.js';
 import type { ChainHead } from './audit-chain.js';

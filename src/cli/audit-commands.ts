@@ -21,7 +21,11 @@ const enable = defineCommand({
   Enables an audit device of TYPE at -path (default: the type name). Every
   request is refused if no enabled device can record it.
 
+  TYPE is file, socket or syslog.
+
       $ arca audit enable file file_path=/var/log/arca/audit.log
+      $ arca audit enable socket address=127.0.0.1:9090 socket_type=tcp
+      $ arca audit enable syslog facility=AUTH tag=arca address=127.0.0.1:514
 
   -path=<path>            Device path
   -description=<text>     Human description

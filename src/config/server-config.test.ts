@@ -62,3 +62,12 @@ test('cache_size and disable_cache, as in Vault', () => {
   assert.throws(() => buildConfig({ cache_size: 'lots' }, {}, '/'), /cache_size/);
   assert.throws(() => buildConfig({ disable_cache: 'yes' }, {}, '/'), /disable_cache/);
 });
+
+test('audit devices: file, socket and syslog, each at its type name unless a path is given', () => {
+  const c = buildConfig({ audit: [{ type: 'socket', options: { address: '127.0.0.1:9090', write_timeout: '1s' } }, { type: 'syslog', path: 'sys-log' }] }, {}, '/srv');
+  assert.deepEqual(c.audit, [
+    { type: 'socket', path: 'socket/', options: { address: '127.0.0.1:9090', write_timeout: '1s' } },
+    { type: 'syslog', path: 'sys-log/', options: {} },
+  ]);
+  assert.throws(() => buildConfig({ audit: [{ type: 'kafka' }] }, {}, '/'), /audit\[0\]\.type must be one of "file", "socket", "syslog"/);
+});

@@ -25,8 +25,11 @@ export interface ListenerConfig {
   readonly maxRequestSize: number;
 }
 
+/** The audit device types a config file may name (those `sys/audit/:path` enables). */
+const AUDIT_TYPES = ['file', 'socket', 'syslog'] as const;
+
 export interface AuditDeviceConfig {
-  readonly type: 'file';
+  readonly type: (typeof AUDIT_TYPES)[number];
   readonly path: string;
   readonly options: Readonly<Record<string, string>>;
 }
@@ -172,12 +175,13 @@ function buildAudit(value: unknown): AuditDeviceConfig[] {
   return value.map((item, i) => {
     const raw = asObject(item, `audit[${i}]`);
     checkKeys(raw, `audit[${i}]`, ['type', 'path', 'options']);
-    if (raw['type'] !== 'file') throw configError(`audit[${i}].type must be "file"`);
+    const type = AUDIT_TYPES.find((t) => t === raw['type']);
+    if (type === undefined) throw configError(`audit[${i}].type must be one of ${AUDIT_TYPES.map((t) => `"${t}"`).join(', ')}`);
     const options = raw['options'] === undefined ? {} : asObject(raw['options'], `audit[${i}].options`);
     const flat: Record<string, string> = {};
     for (const [k, v] of Object.entries(options)) flat[k] = String(v);
-    const path = str(raw['path'], `audit[${i}].path`) ?? 'file';
-    return { type: 'file', path: path.endsWith('/') ? path : `${path}/`, options: flat };
+    const path = str(raw['path'], `audit[${i}].path`) ?? type;
+    return { type, path: path.endsWith('/') ? path : `${path}/`, options: flat };
   });
 }
 

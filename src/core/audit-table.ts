@@ -7,6 +7,8 @@ import { ArcaError } from '../lib/errors.js';
 import type { StorageView } from '../storage/storage-view.js';
 import type { AuditBroker } from '../audit/audit-broker.js';
 import { FileAuditDevice } from '../audit/file-audit-device.js';
+import { SocketAuditDevice } from '../audit/socket-audit-device.js';
+import { SyslogAuditDevice } from '../audit/syslog-audit-device.js';
 import type { AuditDevice } from '../audit/audit-device.js';
 
 export interface AuditTableRow {
@@ -54,15 +56,24 @@ export class AuditTable {
   }
 
   private async device(row: AuditTableRow): Promise<AuditDevice> {
-    if (row.type !== 'file') throw new ArcaError('invalid_request', `unknown audit device type ${JSON.stringify(row.type)}`);
+    const make = DEVICE_TYPES.get(row.type);
+    if (make === undefined) throw new ArcaError('invalid_request', `unknown audit device type ${JSON.stringify(row.type)}`);
     let salt = await this.storage.get(SALT_PREFIX + row.path);
     if (!salt) {
       salt = randomBytes(32);
       await this.storage.put(SALT_PREFIX + row.path, salt);
     }
-    return new FileAuditDevice(row.options, salt);
+    return make(row.options, salt);
   }
 }
+
+/** The device types `sys/audit/:path` enables, by Vault's `type` names. */
+type MakeDevice = (options: AuditTableRow['options'], key: Uint8Array) => AuditDevice;
+const DEVICE_TYPES: ReadonlyMap<string, MakeDevice> = new Map<string, MakeDevice>([
+  ['file', (options, key) => new FileAuditDevice(options, key)],
+  ['socket', (options, key) => new SocketAuditDevice(options, key)],
+  ['syslog', (options, key) => new SyslogAuditDevice(options, key)],
+]);
 
 function normalize(path: string): string {
   const p = path.trim().replace(/^\/+/, '').replace(/\/+$/, '');

@@ -21,7 +21,7 @@ export function auditPaths(ctx: SystemContext): AnyPathSpec[] {
       sudo: true,
       fields: {
         path: field.string().required(),
-        type: field.enum(['file'] as const).optional(),
+        type: field.enum(['file', 'socket', 'syslog'] as const).optional(),
         description: field.string().default(''),
         options: field.stringMap().default({}),
         local: field.bool().default(false),
