@@ -24,6 +24,14 @@ export interface AuditEnableOptions {
   readonly description?: string;
   /** Vault's `local`: not replicated to other clusters. Recorded for the listing only. */
   readonly local?: boolean;
+  /**
+   * Mount the device even if it cannot be opened now (restoring the audit table at unseal):
+   * it tries again with each batch, and until one succeeds every request it would have to
+   * record is refused (fail closed). An operator can then still unseal, and the server serves
+   * again on its own once the output is back (a log collector restarted, a disk remounted).
+   * Without it, enabling fails with a 400, as `sys/audit` enable must.
+   */
+  readonly deferOpen?: boolean;
 }
 
 /** One row of Vault's `GET sys/audit` listing. */
@@ -79,8 +87,12 @@ export class AuditBroker {
     try {
       await device.open();
     } catch (err) {
-      await device.close().catch(() => undefined);
-      throw new ArcaError('invalid_request', `audit device at "${key}" could not be opened: ${describe(err)}`, { cause: err });
+      if (options.deferOpen === true) {
+        this.logger.error({ audit_path: key, err: describe(err) }, 'audit device could not be opened; requests are refused until it can write');
+      } else {
+        await device.close().catch(() => undefined);
+        throw new ArcaError('invalid_request', `audit device at "${key}" could not be opened: ${describe(err)}`, { cause: err });
+      }
     }
     if (this.devices.has(key)) {
       await device.close().catch(() => undefined);

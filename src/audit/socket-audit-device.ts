@@ -7,7 +7,8 @@
 // Vault. A write that errors or takes longer than write_timeout fails the whole batch (the
 // broker then fails closed unless another device wrote it); the connection is dropped and
 // the next batch connects again. Enabling connects, so an unreachable address fails the
-// enable (and, like a file device that cannot be opened, the unseal that restores it).
+// enable; restoring the device at unseal does not wait for it (the broker's deferOpen: the
+// first batch connects, and requests are refused until one can).
 // The chain lives in this process: it starts from genesis when the device is enabled or the
 // server starts, and carries on across reconnects (a batch lost with a connection is rolled
 // back and its sequence numbers reused, so a receiver sees where the stream broke).

@@ -34,7 +34,11 @@ export class AuditTable {
 
   async load(): Promise<void> {
     this.rows = (await this.storage.getJson<AuditTableRow[]>(TABLE_KEY)) ?? [];
-    for (const row of this.rows) await this.broker.enable(row.path, await this.device(row), { description: row.description, local: row.local });
+    // A device that cannot be opened now (its collector is down) must not stop the unseal:
+    // it is mounted anyway and refuses requests until it can write (see deferOpen).
+    for (const row of this.rows) {
+      await this.broker.enable(row.path, await this.device(row), { description: row.description, local: row.local, deferOpen: true });
+    }
   }
 
   async enable(row: AuditTableRow): Promise<void> {

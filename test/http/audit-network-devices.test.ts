@@ -7,8 +7,10 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { startTestServer } from './start-test-server.js';
 import { verifyAuditLog } from '../../src/audit/verify-audit-log.js';
+import { startServer } from '../../src/main/start-server.js';
+import { ArcaClient } from '../../src/client/arca-client.js';
 
-function tcpSink(): Promise<{ server: net.Server; text: () => string; drop: () => Promise<void>; port: number }> {
+function tcpSink(port = 0): Promise<{ server: net.Server; text: () => string; drop: () => Promise<void>; port: number }> {
   let text = '';
   const clients = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -18,7 +20,7 @@ function tcpSink(): Promise<{ server: net.Server; text: () => string; drop: () =
     socket.on('close', () => clients.delete(socket));
   });
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       resolve({
         server,
         text: () => text,
@@ -89,6 +91,37 @@ test('PUT sys/audit/syslog type=syslog over UDP: RFC 5424 messages carry the cha
     assert.equal((await t.client.raw('PUT', 'sys/audit/s2', { type: 'syslog', options: { facility: 'NOPE' } })).status, 400);
   } finally {
     receiver.close();
+    await t.close();
+  }
+});
+
+test('a socket device whose receiver is down at start does not stop the unseal: requests are refused until it is back', { timeout: 60_000 }, async () => {
+  const t = await startTestServer({});
+  let sink = await tcpSink();
+  const port = sink.port;
+  let again: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    await t.client.write('sys/audit/net', { type: 'socket', options: { address: `127.0.0.1:${port}` } });
+    await t.client.write('secret/data/app', { data: { password: 'p' } });
+    await t.server.close();
+    await sink.drop();
+
+    // Restart on the same data dir with nothing listening: it unseals and serves health...
+    again = await startServer({ listenAddress: '127.0.0.1:0', logLevel: 'silent', cwd: t.dataDir, env: { ARCA_DATA_DIR: t.dataDir } });
+    assert.equal(again.core.sealed, false);
+    const client = new ArcaClient({ address: again.address, token: t.server.rootToken });
+    const listing = (await client.raw('GET', 'sys/audit')).status;
+    assert.equal(listing, 500, 'even the listing is refused: nothing can record it');
+    assert.equal((await client.raw('GET', 'secret/data/app')).status, 500, 'fail closed while the receiver is down');
+
+    // ...and serves again on its own once the receiver is back on its address.
+    sink = await tcpSink(port);
+    const read = await client.raw('GET', 'secret/data/app');
+    assert.equal(read.status, 200);
+    await until('the read recorded', () => sink.text().includes('"secret/data/app"'));
+  } finally {
+    await again?.close();
+    await sink.drop().catch(() => undefined);
     await t.close();
   }
 });
