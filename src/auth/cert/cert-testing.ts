@@ -1,6 +1,6 @@
 // src/auth/cert — test support (not used in production code): issues CAs, intermediates
-// and client certificates with @peculiar/x509 (EC P-256, SHA-256, key identifiers set), and
-// sends cert-method requests carrying a synthetic peer certificate through BackendHandler.
+// and client certificates with @peculiar/x509 (EC P-256, SHA-256, key identifiers set),
+// signs CRLs, and sends cert-method requests carrying a synthetic peer certificate through BackendHandler.
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { buildRequest, createEngineWorld } from '../../engines/kv/kv-testing.js';
@@ -37,6 +37,8 @@ export interface CertOptions {
   readonly extra?: Readonly<Record<string, Uint8Array>>;
   /** Reference time for the default validity (now-1d .. now+30d); default Date.now(). */
   readonly now?: number;
+  /** Hex serial number; default random. */
+  readonly serial?: string;
 }
 
 function pem(label: string, der: ArrayBuffer): string {
@@ -70,6 +72,7 @@ export async function issueCert(o: CertOptions): Promise<TestCert> {
     ...Object.entries(o.extra ?? {}).map(([oid, value]) => new x509.Extension(oid, false, value)),
   ];
   const cert = await x509.X509CertificateGenerator.create({
+    ...(o.serial !== undefined ? { serialNumber: o.serial } : {}),
     subject: o.subject,
     issuer: o.issuer?.subject ?? o.subject,
     notBefore: o.notBefore ?? new Date(now - DAY),
@@ -81,6 +84,33 @@ export async function issueCert(o: CertOptions): Promise<TestCert> {
   });
   const keyDer = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return { pem: cert.toString('pem') + '\n', keyPem: pem('PRIVATE KEY', keyDer), der: new Uint8Array(cert.rawData), subject: o.subject, keys };
+}
+
+/** The certificate's serial number, hex as @peculiar/x509 prints it. */
+export function serialOf(cert: TestCert): string {
+  return new x509.X509Certificate(cert.der).serialNumber;
+}
+
+export interface TestCrl {
+  /** PEM labelled "X509 CRL", as OpenSSL and Vault's PKI write it. */
+  readonly pem: string;
+  /** PEM labelled "CRL", as @peculiar/x509 writes it. */
+  readonly shortPem: string;
+  /** DER, base64 (the other form the `crl` field takes). */
+  readonly base64: string;
+}
+
+/** A CRL naming `issuer` (or `signer.subject`), signed by `signer`'s key, revoking `revoked`. */
+export async function issueCrl(signer: TestCert, revoked: readonly TestCert[], issuerName?: string): Promise<TestCrl> {
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: issuerName ?? signer.subject,
+    thisUpdate: new Date(Date.now() - DAY),
+    nextUpdate: new Date(Date.now() + 7 * DAY),
+    signingAlgorithm: SIGN_ALG,
+    signingKey: signer.keys.privateKey,
+    entries: revoked.map((c) => ({ serialNumber: serialOf(c), revocationDate: new Date(Date.now() - DAY) })),
+  });
+  return { pem: pem('X509 CRL', crl.rawData), shortPem: crl.toString('pem') + '\n', base64: Buffer.from(crl.rawData).toString('base64') };
 }
 
 export function peerOf(leaf: TestCert, ...chain: TestCert[]): PeerCertificate {

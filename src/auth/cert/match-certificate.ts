@@ -2,14 +2,19 @@
 // under (Vault's verifyCredentials), for login and for the binding check of a renewal. The
 // chain must verify up to a CA certificate of a role (or the leaf equal a pinned certificate
 // of a role), every certificate valid at `now`; then the first such role (all roles in name
-// order, or only `roleName`) whose constraints match is the answer. Failures are Vault's
-// texts as 400s and never echo the certificate.
+// order, or only `roleName`) that a chain without a revoked certificate (chain-revoked.ts)
+// reaches and whose constraints match is the answer. As in Vault, a role reached only by
+// revoked chains counts as trusted but unmatched (NO_MATCH), and a revoked pinned
+// certificate as untrusted. Failures are Vault's texts as 400s and never echo the
+// certificate.
 import { createHash, X509Certificate } from 'node:crypto';
 import type { PeerCertificate } from '../../framework/logical.js';
 import { ArcaError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { StorageView } from '../../storage/storage-view.js';
 import { readCertInfo } from './cert-info.js';
+import { chainRevoked } from './chain-revoked.js';
+import type { CrlStore } from './crl-store.js';
 import type { CertInfo } from './cert-info.js';
 import { listRoles, readRole } from './cert-role.js';
 import type { CertRole } from './cert-role.js';
@@ -34,6 +39,8 @@ export interface MatchInput {
   /** Epoch ms: every certificate of the chain must be valid then. */
   readonly now: number;
   readonly peer: PeerCertificate;
+  /** The mount's revocation lists. */
+  readonly crls: CrlStore;
   /** Only this role (stored, lower-case name); undefined = every role in name order. */
   readonly roleName?: string;
 }
@@ -83,13 +90,27 @@ export async function matchCertificate(input: MatchInput): Promise<CertMatch> {
   const anchors = [...new Map(roles.flatMap((r) => r.cas).map((c) => [c.fingerprint256, c] as const)).values()];
   const chains = verifyChains({ leaf, intermediates, anchors, now });
   const info = readCertInfo(peer.der);
+  const crls = await input.crls.loadAll(input.storage);
+  const known = [...anchors, ...intermediates];
+  const revoked = new Map<readonly X509Certificate[], boolean>();
+  const isRevoked = async (chain: readonly X509Certificate[]): Promise<boolean> => {
+    let r = revoked.get(chain);
+    if (r === undefined) revoked.set(chain, (r = await chainRevoked({ store: input.crls, crls, chain, known })));
+    return r;
+  };
+  const pinnedChain = [leaf];
   let trusted = false;
   for (const r of roles) {
-    const pinned = r.pins.some((p) => p.raw.equals(leaf.raw)) && validAt(leaf, now) && allowsClientAuth(leaf);
-    const chained = chains.some((chain) => r.cas.some((ca) => ca.raw.equals((chain[chain.length - 1] as X509Certificate).raw)));
-    if (!pinned && !chained) continue;
+    const pinned = r.pins.some((p) => p.raw.equals(leaf.raw)) && validAt(leaf, now) && allowsClientAuth(leaf) && !(await isRevoked(pinnedChain));
+    const reaching = chains.filter((chain) => r.cas.some((ca) => ca.raw.equals((chain[chain.length - 1] as X509Certificate).raw)));
+    if (!pinned && reaching.length === 0) continue;
     trusted = true;
-    if (matchesConstraints(info, r.role)) return { role: r.role, info, leaf };
+    let usable = pinned;
+    for (const chain of reaching) {
+      if (usable) break;
+      usable = !(await isRevoked(chain));
+    }
+    if (usable && matchesConstraints(info, r.role)) return { role: r.role, info, leaf };
   }
   throw new ArcaError('invalid_request', trusted ? NO_MATCH : UNTRUSTED);
 }

@@ -1,7 +1,7 @@
 // src/auth/cert — `login`: authenticates the TLS client certificate of the request
 // (LogicalRequest.peerCertificate, unverified by the listener) against the trusted roles
 // (match-certificate.ts: chain to a role's CA or a pinned certificate, validity at the
-// injected clock, constraints) and issues the first matching role's token. Failures answer
+// injected clock, the mount's CRLs, constraints) and issues the first matching role's token. Failures answer
 // Vault's texts with 400 and never echo the certificate. The lockout account is the leaf's
 // SHA-256.
 import type { X509Certificate } from 'node:crypto';
@@ -13,6 +13,7 @@ import { ArcaError } from '../../lib/errors.js';
 import { loginAuth } from '../token-fields.js';
 import type { CertInfo } from './cert-info.js';
 import type { CertRole } from './cert-role.js';
+import type { CrlStore } from './crl-store.js';
 import { readCertConfig } from './path-config.js';
 import { certFingerprint, matchCertificate, NO_CERT } from './match-certificate.js';
 import { extensionMetadata } from './match-constraints.js';
@@ -41,21 +42,23 @@ async function issue(ctx: HandlerContext<unknown>, role: CertRole, info: CertInf
   };
 }
 
-export const pathLogin: AnyPathSpec = definePath({
-  pattern: 'login',
-  fields: { name: field.string().optional('Only try this trusted certificate role.') },
-  unauthenticated: true,
-  summary: 'Log in with the TLS client certificate of the connection.',
-  loginAccount: (ctx) => (ctx.req.peerCertificate ? certFingerprint(ctx.req.peerCertificate.der) : undefined),
-  operations: {
-    update: async (ctx) => {
-      const peer = ctx.req.peerCertificate;
-      if (!peer || peer.der.length === 0) throw new ArcaError('invalid_request', NO_CERT);
-      const { role, info, leaf } = await matchCertificate({
-        storage: ctx.storage, logger: ctx.logger, now: ctx.clock.now(), peer,
-        ...(ctx.fields.name ? { roleName: ctx.fields.name.toLowerCase() } : {}),
-      });
-      return { auth: await issue(ctx, role, info, leaf) };
+export function pathLogin(crls: CrlStore): AnyPathSpec {
+  return definePath({
+    pattern: 'login',
+    fields: { name: field.string().optional('Only try this trusted certificate role.') },
+    unauthenticated: true,
+    summary: 'Log in with the TLS client certificate of the connection.',
+    loginAccount: (ctx) => (ctx.req.peerCertificate ? certFingerprint(ctx.req.peerCertificate.der) : undefined),
+    operations: {
+      update: async (ctx) => {
+        const peer = ctx.req.peerCertificate;
+        if (!peer || peer.der.length === 0) throw new ArcaError('invalid_request', NO_CERT);
+        const { role, info, leaf } = await matchCertificate({
+          storage: ctx.storage, logger: ctx.logger, now: ctx.clock.now(), peer, crls,
+          ...(ctx.fields.name ? { roleName: ctx.fields.name.toLowerCase() } : {}),
+        });
+        return { auth: await issue(ctx, role, info, leaf) };
+      },
     },
-  },
-});
+  });
+}
