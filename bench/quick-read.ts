@@ -6,8 +6,8 @@
 // shared machine req/s moves with other load, CPU per request much less.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import pg from 'pg';
 import { HostHandle } from './host-handle.js';
+import { dropTable } from './drop-table.js';
 import { loadInChild } from './load-child.js';
 import { setupArca } from './arca-setup.js';
 import { benchFormat as f } from './bench-format.js';
@@ -84,18 +84,9 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    if (storage === 'postgres') await dropTable(table);
+    if (storage === 'postgres') await dropTable(POSTGRES_URL, table);
   }
 }
 
-async function dropTable(table: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}`);
-  } finally {
-    await client.end();
-  }
-}
 
 await main();

@@ -10,8 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { HostHandle } from './host-handle.js';
+import { dropTable } from './drop-table.js';
 import { loadInChild } from './load-child.js';
 import { setupArca } from './arca-setup.js';
 import { benchFormat as f } from './bench-format.js';
@@ -101,7 +101,7 @@ async function benchStorage(storage: 'sqlite' | 'postgres', dirs: string[]): Pro
     };
   } finally {
     await host.close();
-    if (storage === 'postgres') await dropTable(table);
+    if (storage === 'postgres') await dropTable(POSTGRES_URL, table);
   }
 }
 
@@ -130,15 +130,6 @@ async function readAgainstCeiling(base: string, token: string, path: string, bod
   }
 }
 
-async function dropTable(table: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}`);
-  } finally {
-    await client.end();
-  }
-}
 
 function printReadTargets(figures: StorageFigures, ceiling: CeilingFigures): void {
   const ratio = figures.read.rps / ceiling.read.rps;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { buildRequest } from '../../engines/kv/kv-testing.js';
 import type { ResponseAuth } from '../../framework/logical.js';
-import { createCertWorld, issueCert, peerOf, utf8StringDer } from './cert-testing.js';
+import { createCertWorld, issueCert, peerOf, utf8StringDer, issueChain } from './cert-testing.js';
 import type { CertWorld, TestCert } from './cert-testing.js';
 import { readCertInfo } from './cert-info.js';
 import { NO_CERT, NO_MATCH, UNTRUSTED } from './path-login.js';
@@ -141,9 +141,7 @@ test('login: validity follows the injected clock, for the leaf and the CA', asyn
 test('login: intermediates the client sends are followed; a non-CA issuer is not', async () => {
   const w = createCertWorld();
   const now = w.clock.now();
-  const root = await issueCert({ subject: 'CN=Root', ca: true, now });
-  const inter = await issueCert({ subject: 'CN=Intermediate', issuer: root, ca: true, now });
-  const leaf = await issueCert({ subject: 'CN=svc', issuer: inter, now });
+  const { root, inter, leaf } = await issueChain(now);
   await w.call('create', 'certs/root', { certificate: root.pem });
   assert.equal((await auth(w, peerOf(leaf, inter))).metadata.common_name, 'svc');
   assert.equal((await auth(w, peerOf(leaf, inter, root))).metadata.common_name, 'svc');
@@ -252,9 +250,7 @@ test('login: many roles on one CA do not hide another CA; a chain is tried again
   const now = w.clock.now();
   const shared = await issueCert({ subject: 'CN=Shared', ca: true, now });
   for (let i = 0; i < 20; i += 1) await w.call('create', `certs/a${String(i).padStart(2, '0')}`, { certificate: shared.pem });
-  const root = await issueCert({ subject: 'CN=Root', ca: true, now });
-  const inter = await issueCert({ subject: 'CN=Inter', issuer: root, ca: true, now });
-  const leaf = await issueCert({ subject: 'CN=svc', issuer: inter, now });
+  const { root, inter, leaf } = await issueChain(now, 'CN=Inter');
   // "inter" trusts the intermediate but refuses this name; "root" trusts the root and accepts it.
   await w.call('create', 'certs/inter', { certificate: inter.pem, allowed_common_names: 'other' });
   await w.call('create', 'certs/root', { certificate: root.pem });

@@ -86,6 +86,14 @@ export async function issueCert(o: CertOptions): Promise<TestCert> {
   return { pem: cert.toString('pem') + '\n', keyPem: pem('PRIVATE KEY', keyDer), der: new Uint8Array(cert.rawData), subject: o.subject, keys };
 }
 
+/** A root CA, an intermediate CA it issued and a leaf `CN=svc` the intermediate issued. */
+export async function issueChain(now: number, interSubject = 'CN=Intermediate'): Promise<{ root: TestCert; inter: TestCert; leaf: TestCert }> {
+  const root = await issueCert({ subject: 'CN=Root', ca: true, now });
+  const inter = await issueCert({ subject: interSubject, issuer: root, ca: true, now });
+  const leaf = await issueCert({ subject: 'CN=svc', issuer: inter, now });
+  return { root, inter, leaf };
+}
+
 /** The certificate's serial number, hex as @peculiar/x509 prints it. */
 export function serialOf(cert: TestCert): string {
   return new x509.X509Certificate(cert.der).serialNumber;

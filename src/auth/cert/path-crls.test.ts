@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ResponseAuth } from '../../framework/logical.js';
 import { renewalOf, renewRefusal, renews } from '../renewal-testing.js';
-import { createCertWorld, issueCert, issueCrl, peerOf, serialOf } from './cert-testing.js';
+import { createCertWorld, issueCert, issueCrl, peerOf, serialOf, issueChain } from './cert-testing.js';
 import type { CertWorld, TestCert } from './cert-testing.js';
 import { CrlStore, serialDecimal } from './crl-store.js';
 import { NO_MATCH, UNTRUSTED } from './path-login.js';
@@ -111,9 +111,7 @@ test('login: a CRL counts only when a CA of the chain signed it for that certifi
 test('login: a revoked intermediate refuses its chain; a revoked pinned certificate is untrusted', async () => {
   const w = createCertWorld();
   const now = w.clock.now();
-  const root = await issueCert({ subject: 'CN=Root', ca: true, now });
-  const inter = await issueCert({ subject: 'CN=Intermediate', issuer: root, ca: true, now });
-  const leaf = await issueCert({ subject: 'CN=svc', issuer: inter, now });
+  const { root, inter, leaf } = await issueChain(now);
   await w.call('create', 'certs/root', { certificate: root.pem });
   assert.ok(await auth(w, peerOf(leaf, inter)));
   await w.call('update', 'crls/root', { crl: (await issueCrl(root, [inter])).pem });
