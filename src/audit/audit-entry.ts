@@ -108,6 +108,13 @@ export interface AuditEntry {
    * reuses the request block's text, made with them). Not part of the written record.
    */
   readonly nonHmac?: AuditNonHmac;
+  /**
+   * The caller's raw token, for an `auth` block shared by every request of its token (see
+   * core/audit-records.ts): such a block is kept between requests, so it carries no raw token
+   * (its client_token is '') and devices take this instead (HMAC'd as auth.client_token).
+   * Lives only as long as the entry. Not part of the written record.
+   */
+  readonly authToken?: string;
 }
 
 let lastMs = Number.NaN;

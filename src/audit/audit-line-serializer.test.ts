@@ -124,3 +124,15 @@ test('shared response data is serialised once and spliced in: the same text as u
     }),
   );
 });
+
+test("an entry's authToken is written as the shared auth block's client_token, and only there", () => {
+  const base = sampleAuditEntry('response');
+  const shared: AuditEntry = { ...base, auth: { ...base.auth!, client_token: '' }, authToken: SAMPLE_SECRETS.clientToken };
+  for (const options of [...OPTION_SETS, { logRaw: true }]) {
+    const serializer = new AuditLineSerializer(new AuditHasher(KEY), options);
+    const written = serializer.body(shared);
+    assert.equal(written, new AuditLineSerializer(new AuditHasher(KEY), options).body(base), 'as if the block held the token');
+    assert.deepEqual(parse(written), JSON.parse(JSON.stringify(hashAuditEntry(shared, KEY, options))), 'the reference agrees');
+    assert.equal(written.includes('authToken'), false);
+  }
+});

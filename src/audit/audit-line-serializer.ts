@@ -13,7 +13,7 @@
 import type { AuditAuth, AuditEntry, AuditNonHmac, AuditResponse } from './audit-entry.js';
 import { isShared } from '../lib/shared-value.js';
 import type { AuditHasher } from './audit-hasher.js';
-import { elideListResponse, entryHashers, hashAuth, hashRequest, hashResponse, hashResponseData } from './hash-audit-entry.js';
+import { authWithToken, elideListResponse, entryHashers, hashAuth, hashRequest, hashResponse, hashResponseData } from './hash-audit-entry.js';
 import type { AuditHashOptions, EntryHashers } from './hash-audit-entry.js';
 
 /**
@@ -75,7 +75,7 @@ export class AuditLineSerializer {
     if (auth !== undefined || omitted?.auth === true) {
       const hashed = (): AuditAuth => {
         if (auth === undefined) throw new Error('audit block missing');
-        return hashAuth(auth, hs);
+        return hashAuth(authWithToken(auth, e.authToken), hs);
       };
       out += `,"auth":${this.block(auth, ids?.auth, omitted?.auth === true, hashed)}`;
     }

@@ -60,20 +60,25 @@ export function entryHashers(hasher: AuditHasher, options: AuditHashOptions): En
 export function hashAuditEntry(entry: AuditEntry, hmacKey: Uint8Array | AuditHasher, options: AuditHashOptions = {}): AuditEntry {
   if (options.elideListResponses === true) entry = elideListResponse(entry);
   if (options.logRaw === true) {
-    // nonHmac is an instruction to the hasher, not part of the record.
-    const { nonHmac: _nonHmac, ...record } = entry;
-    return structuredClone(record);
+    // nonHmac and authToken are instructions to the hasher, not part of the record.
+    const { nonHmac: _nonHmac, authToken, ...record } = entry;
+    return structuredClone(record.auth === undefined ? record : { ...record, auth: authWithToken(record.auth, authToken) });
   }
   const hasher = hmacKey instanceof AuditHasher ? hmacKey : new AuditHasher(hmacKey, 0);
   const hs = entryHashers(hasher, options);
   return withDefined<AuditEntry>({
     type: entry.type,
     time: entry.time,
-    auth: entry.auth === undefined ? undefined : hashAuth(entry.auth, hs),
+    auth: entry.auth === undefined ? undefined : hashAuth(authWithToken(entry.auth, entry.authToken), hs),
     request: hashRequest(entry.request, hs, entry.nonHmac),
     response: entry.response === undefined ? undefined : hashResponse(entry.response, hs, entry.nonHmac),
     error: entry.error,
   });
+}
+
+/** The auth block with the entry's `authToken` as its client_token (see AuditEntry.authToken). */
+export function authWithToken(auth: AuditAuth, token: string | undefined): AuditAuth {
+  return token === undefined ? auth : { ...auth, client_token: token };
 }
 
 // Copies are explicit rather than structuredClone (≈ 3 µs a call, several per record): the

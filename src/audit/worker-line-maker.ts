@@ -51,7 +51,7 @@ const OMITTED_REQUEST: AuditRequest = { id: '', operation: '', path: '', client_
 
 /** Every field of AuditEntry: fails to compile if the record gains one withoutOmitted does not carry. */
 const CARRIED_FIELDS: { readonly [K in keyof Required<AuditEntry>]: true } = {
-  type: true, time: true, auth: true, request: true, response: true, error: true, nonHmac: true,
+  type: true, time: true, auth: true, request: true, response: true, error: true, nonHmac: true, authToken: true,
 };
 void CARRIED_FIELDS;
 
@@ -61,7 +61,9 @@ void CARRIED_FIELDS;
  */
 function withoutOmitted(entry: AuditEntry, auth: boolean, request: boolean, data: boolean): AuditEntry {
   const out: { -readonly [K in keyof AuditEntry]: AuditEntry[K] } = { type: entry.type, time: entry.time, request: request ? OMITTED_REQUEST : entry.request };
+  // The raw token travels only with an auth block that is sent in full.
   if (!auth && entry.auth !== undefined) out.auth = entry.auth;
+  if (!auth && entry.authToken !== undefined) out.authToken = entry.authToken;
   // `data` keeps its place in the response (the worker writes keys in order).
   if (entry.response !== undefined) out.response = data ? { ...entry.response, data: null } : entry.response;
   if (entry.error !== undefined) out.error = entry.error;

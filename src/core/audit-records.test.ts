@@ -54,7 +54,11 @@ test("the auth block shows Vault's token_ttl and token_issue_time, one object pe
   const first = auditBlocks({ ...request({}), auth }).auth;
   assert.equal(first?.token_ttl, 3600, 'the granted TTL, not the time left');
   assert.equal(first?.token_issue_time, '2026-01-02T03:04:05Z');
-  assert.equal(first?.client_token, 'hvs.tok');
+  // Kept between requests, the block holds no raw token; each record carries it instead.
+  assert.equal(first?.client_token, '');
+  const blocks = auditBlocks({ ...request({}), auth });
+  assert.equal(requestRecord(blocks, 0).authToken, 'hvs.tok');
+  assert.equal(responseRecord(blocks, { ...request({}), auth }, 0, undefined, 'x', 400).authToken, 'hvs.tok');
   assert.ok(Object.isFrozen(first));
   assert.equal(auditBlocks({ ...request({}), id: 'r2', auth }).auth, first, 'the next request of the token reuses the block');
   // A per-request RequestAuth (an entity token's effective policies) gets its own block.

@@ -22,9 +22,10 @@ import type { CoreResponse } from './core-response.js';
  * Audit `auth` blocks by the RequestAuth they were built from. The token store answers the
  * same frozen RequestAuth for every request of an unchanged token (TokenStore.toRequestAuth),
  * so a busy token's block is one object, which a device then serialises once (see
- * audit/audit-line-serializer.ts) instead of per record. The raw token in the block is the
- * one the RequestAuth was found by (its storage key is the token's HMAC), so keying by the
- * RequestAuth alone is exact; the map holds the block only while the token entry is cached.
+ * audit/audit-line-serializer.ts) instead of per record. Kept between requests, the block
+ * carries no raw token (client_token ''): each record carries it as `authToken`, which lives
+ * only as long as the record. Keying by the RequestAuth alone is exact: its storage key is
+ * the HMAC of the one token it was found by.
  */
 const authBlocks = new WeakMap<RequestAuth, AuditAuth>();
 
@@ -35,7 +36,7 @@ function auditAuth(req: LogicalRequest): AuditAuth | undefined {
   if (known !== undefined) return known;
   // Vault's token_ttl is the token's granted TTL (te.TTL), not the time left.
   const block: AuditAuth = Object.freeze(stampAuditBlock({
-    client_token: req.clientToken,
+    client_token: '',
     accessor: a.accessor,
     display_name: a.displayName,
     policies: a.policies,
@@ -119,6 +120,8 @@ function auditRequest(req: LogicalRequest, headers: AuditedRequestHeaders | unde
 /** The caller and the request as authorised: shared by the request's two records. */
 export interface AuditBlocks {
   readonly auth?: AuditAuth;
+  /** The caller's raw token for `auth` (see AuditEntry.authToken); set with `auth`. */
+  readonly authToken?: string;
   readonly request: AuditRequest;
   /** What both records leave clear (see AuditNonHmac); absent when nothing is. */
   readonly nonHmac?: AuditNonHmac;
@@ -134,7 +137,7 @@ export function auditBlocks(req: LogicalRequest, config?: AuditConfigSource): Au
   const request = Object.freeze(stampAuditBlock(auditRequest(req, headers)));
   const nonHmac = nonHmacOf(config?.entryAt(req.mountPoint), headers);
   return {
-    ...(auth ? { auth } : {}),
+    ...(auth ? { auth, authToken: req.clientToken } : {}),
     request,
     ...(nonHmac ? { nonHmac } : {}),
   };
@@ -148,6 +151,7 @@ export function requestRecord(blocks: AuditBlocks, now: number, error?: string):
     request: blocks.request,
     ...(error ? { error } : {}),
     ...(blocks.nonHmac ? { nonHmac: blocks.nonHmac } : {}),
+    ...(blocks.authToken !== undefined ? { authToken: blocks.authToken } : {}),
   };
 }
 
@@ -188,6 +192,7 @@ export function responseRecord(blocks: AuditBlocks, req: LogicalRequest, now: nu
     ...(response ? { response } : {}),
     ...(error ? { error } : {}),
     ...(blocks.nonHmac ? { nonHmac: blocks.nonHmac } : {}),
+    ...(blocks.authToken !== undefined ? { authToken: blocks.authToken } : {}),
   };
 }
 
