@@ -88,5 +88,4 @@ async function main(): Promise<void> {
   }
 }
 
-
 await main();
