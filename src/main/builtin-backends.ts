@@ -31,6 +31,12 @@ export function registerBuiltinBackends(registry: BackendRegistry, core: () => C
         },
         // The method that minted a login token may refuse its renewal (Vault's AuthRenew).
         renewLogin: (entry, req) => askIssuingMethod(core().router, entry, req),
+        // entity_alias: the alias lives on this token mount (the request's accessor).
+        entityForAlias: async (aliasName, req) => {
+          const identity = core().identity;
+          const { entityId } = await identity.resolveLogin({ mountAccessor: req.mountAccessor, mountType: 'token', aliasName });
+          return { entityId, disabled: (await identity.readEntity(entityId))?.disabled ?? false };
+        },
       }),
   });
   registry.register({ id: 'auth.userpass', type: 'userpass', table: 'auth', factory: createUserpassBackend });

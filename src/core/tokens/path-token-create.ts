@@ -1,5 +1,7 @@
 // src/core/tokens — auth/token/create, auth/token/create-orphan and
 // auth/token/create/:role_name (Vault's fields and rules; batch tokens are not supported).
+// entity_alias (role path only) binds the new token to the entity of that alias on the token
+// mount, creating both when new, so the entity's identity policies and groups apply.
 // The new token is a child of the caller's token unless orphaned (no_parent or
 // create-orphan, both root or sudo only; or the role's `orphan`); the response carries the
 // final auth block in `tokenAuth`.
@@ -13,7 +15,7 @@ import type { TokenBackendContext, TokenBackendResponse } from './token-backend-
 import type { CreateTokenParams } from './token-create-rules.js';
 import type { TokenEntry } from './token-entry.js';
 import { authBlock } from './token-response.js';
-import { applyTokenRole } from './token-role-rules.js';
+import { applyTokenRole, roleAllowsEntityAlias } from './token-role-rules.js';
 import type { RoleCreateRequest } from './token-role-rules.js';
 import { requireTokenRole, TOKEN_ROLE_NAME_PATTERN } from './token-role-store.js';
 
@@ -30,7 +32,7 @@ const createFields = {
   meta: field.stringMap().optional(),
   id: field.string().optional('A chosen token id (root only)'),
   type: field.enum(['service', 'batch', 'default']).optional(),
-  entity_alias: field.string().optional('Not supported (refused with 400)'),
+  entity_alias: field.string().optional('Bind the token to the entity of this alias on the token mount (with a role only; must match its allowed_entity_aliases)'),
 };
 
 type CreateValues = FieldValues<typeof createFields>;
@@ -40,7 +42,6 @@ const roleCreateFields = { ...createFields, role_name: field.string().required('
 /** Refusals shared by every create path, before any lookup. */
 function refuseUnsupported(fields: CreateValues): void {
   if (fields.type === 'batch') throw new ArcaError('invalid_request', 'batch tokens are not supported');
-  if (fields.entity_alias !== undefined) throw new ArcaError('invalid_request', 'entity_alias is not supported');
   // Only the wrapping manager mints response-wrapping tokens (Vault refuses it too).
   if (fields.policies?.some((p) => p.trim().toLowerCase() === 'response-wrapping')) {
     throw new ArcaError('invalid_request', 'the "response-wrapping" policy cannot be given to a token');
@@ -56,10 +57,12 @@ function requested(fields: CreateValues): RoleCreateRequest {
   });
 }
 
-async function mint(ctx: TokenBackendContext, req: HandlerContext<CreateValues>['req'], clock: HandlerContext<CreateValues>['clock'], build: (parent: TokenEntry) => { params: CreateTokenParams; warnings: string[] }): Promise<TokenBackendResponse> {
+type Built = { params: CreateTokenParams; warnings: string[] };
+
+async function mint(ctx: TokenBackendContext, req: HandlerContext<CreateValues>['req'], clock: HandlerContext<CreateValues>['clock'], build: (parent: TokenEntry) => Built | Promise<Built>): Promise<TokenBackendResponse> {
   const parent = await ctx.caller(req);
   const sudo = await ctx.isSudo(req);
-  const { params, warnings } = build(parent);
+  const { params, warnings } = await build(parent);
   const created = await ctx.store.create(params, parent, { sudo });
   const res: TokenBackendResponse = { tokenAuth: authBlock(created.entry, created.token, clock.now()) };
   const all = [...warnings, ...created.warnings];
@@ -70,6 +73,9 @@ async function mint(ctx: TokenBackendContext, req: HandlerContext<CreateValues>[
 function createHandler(ctx: TokenBackendContext, orphanPath: boolean) {
   return async ({ req, fields, clock }: HandlerContext<CreateValues>): Promise<TokenBackendResponse> => {
     refuseUnsupported(fields);
+    if (fields.entity_alias !== undefined && fields.entity_alias !== '') {
+      throw new ArcaError('invalid_request', "'entity_alias' is only allowed in combination with token role");
+    }
     return mint(ctx, req, clock, () => ({
       params: { ...requested(fields), orphan: orphanPath || fields.no_parent, path: orphanPath ? 'auth/token/create-orphan' : 'auth/token/create' },
       warnings: [],
@@ -82,8 +88,26 @@ function createWithRoleHandler(ctx: TokenBackendContext) {
   return async ({ req, fields, clock, storage }: HandlerContext<FieldValues<typeof roleCreateFields>>): Promise<TokenBackendResponse> => {
     refuseUnsupported(fields);
     const role = await requireTokenRole(storage, fields.role_name);
-    return mint(ctx, req, clock, (parent) => applyTokenRole(role, requested(fields), parent.policies));
+    const alias = fields.entity_alias ?? '';
+    if (alias !== '' && !roleAllowsEntityAlias(role, alias)) throw new ArcaError('invalid_request', "invalid 'entity_alias' value");
+    return mint(ctx, req, clock, async (parent) => {
+      const built = applyTokenRole(role, requested(fields), parent.policies);
+      if (alias === '') return built;
+      return { ...built, params: { ...built.params, entityId: await aliasEntityId(ctx, alias, req) } };
+    });
   };
+}
+
+/**
+ * The entity a role's token is bound to through `entity_alias` (Vault's handleCreateCommon):
+ * the alias of that name on this token mount, created with a new entity when it does not
+ * exist yet. The alias keeps the case it was sent with. The entity replaces the one the
+ * token would inherit from its parent; a disabled entity is refused (403).
+ */
+async function aliasEntityId(ctx: TokenBackendContext, alias: string, req: HandlerContext<CreateValues>['req']): Promise<string> {
+  const entity = await ctx.entityForAlias(alias, req);
+  if (entity.disabled) throw new ArcaError('permission_denied', 'entity from given entity alias is disabled');
+  return entity.entityId;
 }
 
 export function tokenCreatePaths(ctx: TokenBackendContext): AnyPathSpec[] {

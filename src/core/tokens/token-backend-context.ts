@@ -25,6 +25,19 @@ export interface TokenBackendOptions {
    * never asks. The core supplies it: only it can reach the other mounts.
    */
   readonly renewLogin?: (entry: TokenEntry, req: LogicalRequest) => Promise<TokenRenewalTerms | undefined>;
+  /**
+   * Finds or creates the entity behind the alias `aliasName` on the token mount that serves
+   * `req` (its accessor), creating the entity with the alias when the alias is new (Vault's
+   * CreateOrFetchEntity for entity_alias). The core supplies it: only it reaches the identity
+   * store. Absent: entity_alias is refused.
+   */
+  readonly entityForAlias?: (aliasName: string, req: LogicalRequest) => Promise<AliasEntity>;
+}
+
+/** The entity an entity_alias resolved to. */
+export interface AliasEntity {
+  readonly entityId: string;
+  readonly disabled: boolean;
 }
 
 export interface TokenBackendContext {
@@ -35,6 +48,8 @@ export interface TokenBackendContext {
   caller(req: LogicalRequest): Promise<TokenEntry>;
   /** Lets the issuing auth method refuse or shape the renewal of `entry` (see TokenBackendOptions). */
   renewLogin(entry: TokenEntry, req: LogicalRequest): Promise<TokenRenewalTerms | undefined>;
+  /** The entity behind `aliasName` on the token mount (see TokenBackendOptions.entityForAlias). */
+  entityForAlias(aliasName: string, req: LogicalRequest): Promise<AliasEntity>;
 }
 
 export function tokenBackendContext(store: TokenStore, leases: LeaseManager, options: TokenBackendOptions): TokenBackendContext {
@@ -53,6 +68,10 @@ export function tokenBackendContext(store: TokenStore, leases: LeaseManager, opt
     },
     async renewLogin(entry, req) {
       return options.renewLogin?.(entry, req);
+    },
+    async entityForAlias(aliasName, req) {
+      if (!options.entityForAlias) throw new ArcaError('invalid_request', 'entity_alias is not available: this token store has no identity store');
+      return options.entityForAlias(aliasName, req);
     },
   };
 }

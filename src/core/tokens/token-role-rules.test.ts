@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArcaError } from '../../lib/errors.js';
-import { applyTokenRole, globMatch, roleRenewalTerms, rolePolicies } from './token-role-rules.js';
+import { applyTokenRole, globMatch, roleAllowsEntityAlias, roleRenewalTerms, rolePolicies } from './token-role-rules.js';
 import type { TokenEntry } from './token-entry.js';
 import { mergeTokenRole, tokenRoleFields } from './token-role-store.js';
 import type { TokenRole, TokenRoleFieldValues } from './token-role-store.js';
@@ -130,4 +130,15 @@ test("roleRenewalTerms: the role's current period; the lesser set explicit max o
   assert.deepEqual(roleRenewalTerms(role({ token_explicit_max_ttl: '1h' }), token(1800)).explicitMaxTtl, 1800);
   assert.deepEqual(roleRenewalTerms(role({ token_explicit_max_ttl: '10m' }), token(1800)).explicitMaxTtl, 600);
   assert.deepEqual(roleRenewalTerms(role({}), token(1800)).explicitMaxTtl, 1800);
+});
+
+test('roleAllowsEntityAlias: exact names and globs, case-insensitive; no list allows nothing', () => {
+  const r = role({ allowed_entity_aliases: ['SVC-*', 'Exact'] });
+  assert.deepEqual(r.allowed_entity_aliases, ['exact', 'svc-*']);
+  assert.equal(roleAllowsEntityAlias(r, 'svc-a'), true);
+  assert.equal(roleAllowsEntityAlias(r, 'Svc-B'), true);
+  assert.equal(roleAllowsEntityAlias(r, 'EXACT'), true);
+  assert.equal(roleAllowsEntityAlias(r, 'exactly'), false);
+  assert.equal(roleAllowsEntityAlias(r, 'db-svc-a'), false);
+  assert.equal(roleAllowsEntityAlias(role({}), 'svc-a'), false);
 });

@@ -32,6 +32,16 @@ export function globMatch(pattern: string, value: string): boolean {
 
 const anyGlob = (patterns: readonly string[], value: string): boolean => patterns.some((p) => globMatch(p, value));
 
+/**
+ * Whether `role` lets a token be bound to the entity alias `alias` (Vault: the name,
+ * lower-cased, is one of allowed_entity_aliases — stored lower-cased — or matches one of
+ * them as a glob). A role without allowed_entity_aliases allows none.
+ */
+export function roleAllowsEntityAlias(role: TokenRole, alias: string): boolean {
+  const name = alias.toLowerCase();
+  return role.allowed_entity_aliases.includes(name) || anyGlob(role.allowed_entity_aliases, name);
+}
+
 /** Whether the role's policy lists replace the subset-of-parent rule (Vault: any list set). */
 export function roleDecidesPolicies(role: TokenRole): boolean {
   return role.allowed_policies.length + role.disallowed_policies.length + role.allowed_policies_glob.length + role.disallowed_policies_glob.length > 0;

@@ -43,7 +43,7 @@ export const tokenRoleFields = {
   disallowed_policies: field.strings().optional('Policies tokens of this role may not have'),
   allowed_policies_glob: field.strings().optional('Glob patterns (`*`) of allowed policies'),
   disallowed_policies_glob: field.strings().optional('Glob patterns (`*`) of disallowed policies'),
-  allowed_entity_aliases: field.strings().optional('Entity aliases tokens of this role may be bound to (stored; entity_alias is not supported)'),
+  allowed_entity_aliases: field.strings().optional('Entity alias names (or globs) tokens of this role may be bound to with entity_alias'),
   orphan: field.bool().optional('Tokens of this role have no parent (default false)'),
   renewable: field.bool().optional('Tokens of this role may be renewed (default true)'),
   path_suffix: field.string().optional('Appended to the token path: auth/token/create/<role>/<suffix>'),
