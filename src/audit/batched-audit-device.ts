@@ -156,6 +156,16 @@ export abstract class BatchedAuditDevice implements AuditDevice {
     return this.chain.head();
   }
 
+  /**
+   * Before the first open only: the chain an EMPTY output continues (a head kept elsewhere,
+   * see core/audit-table.ts), so a file rotated away while the server was down links to the
+   * one before it. An output that already holds lines continues from its own last line.
+   */
+  continueFrom(head: ChainHead): void {
+    if (this.opened || this.chain.head().seq !== 0) throw new ArcaError('internal', 'audit: continueFrom is for a device not yet opened');
+    this.chain.reset(head);
+  }
+
   ioStats(): AuditDeviceIoStats {
     return { ...this.io };
   }

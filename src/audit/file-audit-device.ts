@@ -52,6 +52,11 @@ export class FileAuditDevice extends BatchedAuditDevice {
     this.prefix = options['prefix'] ?? '';
   }
 
+  /** The file written, or undefined for stdout / discard (which have no tail to read). */
+  get filePath(): string | undefined {
+    return this.target.kind === 'file' ? this.target.path : undefined;
+  }
+
   protected override async openOutput(): Promise<ChainHead | undefined> {
     if (this.target.kind !== 'file') return undefined;
     const worker = this.useWorker ? AuditWorkerClient.get() : undefined;

@@ -13,6 +13,7 @@ import { formatAuditTime } from '../audit/audit-entry.js';
 import { stampAuditBlock } from '../audit/audit-block-id.js';
 import type { GrantEvent } from './identity/identity-store.js';
 import type { AuditAuth, AuditEntry, AuditNonHmac, AuditRequest } from '../audit/audit-entry.js';
+import type { ChainHead } from '../audit/audit-chain.js';
 import type { MountEntry } from './router/mount-entry.js';
 import type { AuditedHeaderSettings } from './router/audited-headers.js';
 import type { LogicalRequest, RequestAuth } from '../framework/logical.js';
@@ -234,5 +235,60 @@ export function grantRecord(event: GrantEvent, now: number): AuditEntry {
       client_token_accessor: '',
       remote_address: '',
     },
+  };
+}
+
+/** What the core found at unseal: a file device's log ends before its stored checkpoint. */
+export interface AuditLogCut {
+  /** The device's audit path, e.g. `file/`. */
+  readonly path: string;
+  readonly filePath: string;
+  /** The stored checkpoint: where the chain stood when last saved. */
+  readonly expected: ChainHead;
+  /** Where the file's chain ends now. */
+  readonly found: ChainHead;
+}
+
+/**
+ * A cut-off audit log is recorded in the device it concerns: a request record on
+ * `sys/audit-checkpoint/<path>`, its details in `auth.metadata` and `error` (both written
+ * clear), so it reads like any other record and `arca audit verify` checks it with the rest.
+ */
+export function auditLogCutRecord(cut: AuditLogCut, now: number): AuditEntry {
+  const path = cut.path.replace(/\/+$/, '');
+  return {
+    type: 'request',
+    time: formatAuditTime(now),
+    auth: {
+      client_token: '',
+      accessor: '',
+      display_name: 'audit-log-cut',
+      policies: [],
+      token_policies: [],
+      metadata: {
+        event: 'audit_log_cut',
+        audit_path: cut.path,
+        file_path: cut.filePath,
+        expected_seq: String(cut.expected.seq),
+        expected_hash: cut.expected.hash,
+        found_seq: String(cut.found.seq),
+        found_hash: cut.found.hash,
+      },
+      entity_id: '',
+      token_type: 'service',
+      token_ttl: 0,
+    },
+    request: {
+      id: randomUUID(),
+      operation: 'update',
+      path: `sys/audit-checkpoint/${path}`,
+      mount_type: 'system',
+      client_token: '',
+      client_token_accessor: '',
+      remote_address: '',
+    },
+    error:
+      `audit log cut while the server was down: the chain had reached seq ${cut.expected.seq} (hash ${cut.expected.hash}) ` +
+      `but the file ends at seq ${cut.found.seq} (hash ${cut.found.hash})`,
   };
 }

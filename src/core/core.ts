@@ -157,7 +157,7 @@ export class Core {
     await this.mounts.load(this.deps.builtinMounts());
     this.loginGuard = new LoginGuard(sys, clock);
     this.wrapping = new WrappingManager({ storage: sys, tokens: this.tokens, clock });
-    this.auditTable = new AuditTable(sys, this.audit);
+    this.auditTable = new AuditTable(sys, this.audit, { logger: logger.child({ subsystem: 'audit' }), clock });
     await this.auditTable.load();
     this.leases.start(this.deps.reapIntervalMs);
     if (invalidation) this.unsubscribeInvalidation = await invalidation.onInvalidate((prefix) => void this.onRemoteChange(prefix));
@@ -188,7 +188,8 @@ export class Core {
     this.unsubscribeInvalidation?.();
     this.unsubscribeInvalidation = undefined;
     this.leases?.stop();
-    await this.audit.close().catch(() => undefined);
+    // Through the table when there is one: it saves each file device's checkpoint after close.
+    await (this.auditTable ? this.auditTable.close() : this.audit.close()).catch(() => undefined);
     await this.mounts?.teardown();
     this.policies?.invalidate();
     this.mountSystem();

@@ -57,6 +57,15 @@ export class ServerMetrics implements ApiObserver, CoreMetrics {
     auditGauge('arca_audit_write_timeouts_total', 'Audit device writes cut off by the timeout', (s) => s.timedOut);
     auditGauge('arca_audit_last_write_latency_ms', 'Latency of the last audit write', (s) => s.lastLatencyMs);
     new Gauge({
+      name: 'arca_audit_log_cuts_detected',
+      help: 'File audit devices whose log ended before its stored checkpoint at the last unseal (cut while the server was down)',
+      registers: [this.registry],
+      collect() {
+        const c = core();
+        this.set(c && !c.sealed ? c.auditTable.cutsDetected.length : 0);
+      },
+    });
+    new Gauge({
       name: 'arca_barrier_encryptions_total',
       help: 'Values encrypted by the barrier with the current key term',
       registers: [this.registry],
