@@ -235,3 +235,22 @@ test('while running, a moved head is saved every checkpoint interval', async (t)
   assert.deepEqual(await stored(), lastHead(w.file), 'the moved head, at the next interval');
   await table.close();
 });
+
+test('on storage shared by several nodes (checkpoints off) nothing is checkpointed or compared', async (t) => {
+  const w = world(t);
+  const start = async (): Promise<{ table: AuditTable; broker: AuditBroker }> => {
+    const broker = new AuditBroker();
+    const table = new AuditTable(w.storage, broker, { clock: new FakeClock(), checkpointIntervalMs: 0, checkpoints: false });
+    await table.load();
+    return { table, broker };
+  };
+  const first = await start();
+  await first.table.enable({ path: 'file', type: 'file', description: '', options: { file_path: w.file }, local: false });
+  await logSome(first.broker, 4, 'node');
+  await first.table.close();
+  assert.equal(await w.storage.getJson('sys/audit-checkpoint/file'), undefined, 'no checkpoint: another node writes its own file under this path');
+  fs.writeFileSync(w.file, `${fileLines(w.file).slice(0, 2).join('\n')}\n`);
+  const second = await start();
+  assert.equal(second.table.cutsDetected.length, 0);
+  await second.table.close();
+});

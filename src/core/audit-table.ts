@@ -41,6 +41,12 @@ export interface AuditTableOptions {
   readonly clock?: Clock;
   /** Default CHECKPOINT_INTERVAL_MS; 0 saves only on close (and via saveCheckpoints). */
   readonly checkpointIntervalMs?: number;
+  /**
+   * Default true. False on storage several nodes share (PostgreSQL): each node writes its own
+   * file under the same audit path, so one checkpoint per path would compare a node's file
+   * with another node's chain and report cuts that never happened.
+   */
+  readonly checkpoints?: boolean;
 }
 
 /** A file device whose chain head is checkpointed, and the head last saved for it. */
@@ -56,6 +62,7 @@ export class AuditTable {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly intervalMs: number;
+  private readonly checkpoints: boolean;
   private rows: AuditTableRow[] = [];
   private readonly chained = new Map<string, Chained>();
   private timer: NodeJS.Timeout | undefined;
@@ -68,6 +75,7 @@ export class AuditTable {
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
     this.intervalMs = options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
+    this.checkpoints = options.checkpoints ?? true;
   }
 
   async load(): Promise<void> {
@@ -76,7 +84,7 @@ export class AuditTable {
     // it is mounted anyway and refuses requests until it can write (see deferOpen).
     for (const row of this.rows) {
       const device = await this.device(row);
-      const filePath = device instanceof FileAuditDevice ? device.filePath : undefined;
+      const filePath = device instanceof FileAuditDevice && this.checkpoints ? device.filePath : undefined;
       const stored = filePath === undefined ? undefined : await this.storedCheckpoint(row.path);
       // An empty (rotated-away) file continues the chain from the checkpoint.
       if (stored !== undefined && device instanceof FileAuditDevice) device.continueFrom(stored);
@@ -86,7 +94,7 @@ export class AuditTable {
       // A device that could not be opened still stands at the checkpoint: nothing to compare.
       if (stored !== undefined) await this.compare(row.path, stored);
     }
-    if (this.intervalMs > 0) {
+    if (this.intervalMs > 0 && this.checkpoints) {
       this.timer = setInterval(() => void this.saveCheckpoints(), this.intervalMs);
       this.timer.unref();
     }
@@ -167,7 +175,7 @@ export class AuditTable {
     const device = await this.device(next);
     await this.broker.enable(path, device, { description: next.description, local: next.local });
     const filePath = device instanceof FileAuditDevice ? device.filePath : undefined;
-    if (device instanceof FileAuditDevice && filePath !== undefined) this.chained.set(path, { device, filePath, saved: undefined });
+    if (device instanceof FileAuditDevice && filePath !== undefined && this.checkpoints) this.chained.set(path, { device, filePath, saved: undefined });
     this.rows = [...this.rows, next];
     await this.storage.putJson(TABLE_KEY, this.rows);
   }

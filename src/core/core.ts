@@ -7,7 +7,7 @@
 import { ArcaError, forbidden, isArcaError } from '../lib/errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { cacheInvalidationOf } from '../storage/storage.js';
+import { cacheInvalidationOf, isExclusive } from '../storage/storage.js';
 import type { Physical } from '../storage/storage.js';
 import { StorageView } from '../storage/storage-view.js';
 import type { SecurityBarrier } from '../barrier/security-barrier.js';
@@ -157,7 +157,8 @@ export class Core {
     await this.mounts.load(this.deps.builtinMounts());
     this.loginGuard = new LoginGuard(sys, clock);
     this.wrapping = new WrappingManager({ storage: sys, tokens: this.tokens, clock });
-    this.auditTable = new AuditTable(sys, this.audit, { logger: logger.child({ subsystem: 'audit' }), clock });
+    // One checkpoint per audit path only where this node is the storage's only writer.
+    this.auditTable = new AuditTable(sys, this.audit, { logger: logger.child({ subsystem: 'audit' }), clock, checkpoints: isExclusive(this.deps.physical) });
     await this.auditTable.load();
     this.leases.start(this.deps.reapIntervalMs);
     if (invalidation) this.unsubscribeInvalidation = await invalidation.onInvalidate((prefix) => void this.onRemoteChange(prefix));
