@@ -198,21 +198,58 @@ export function responseRecord(blocks: AuditBlocks, req: LogicalRequest, now: nu
 }
 
 /**
- * A temporary access grant event (see Core.auditGrantEvent). The event, the policies and the
- * grant's terms are in fields audit devices keep in clear (the path and the auth block), so
- * an operator can read when a grant was given, first used, expired or revoked.
+ * A record of the server's own event (no caller): a request record on `path` whose details
+ * are in the auth block's `display_name`, `policies` and `metadata`, fields audit devices
+ * keep in clear, so an operator reads them without a key.
  */
-export function grantRecord(event: GrantEvent, now: number): AuditEntry {
-  const g = event.grant;
+interface SystemEvent {
+  readonly displayName: string;
+  readonly policies: readonly string[];
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly entityId: string;
+  readonly path: string;
+  readonly mountType: string;
+  readonly error?: string;
+}
+
+function systemEventRecord(e: SystemEvent, now: number): AuditEntry {
   return {
     type: 'request',
     time: formatAuditTime(now),
     auth: {
       client_token: '',
       accessor: '',
-      display_name: `temporary-grant-${event.kind}`,
-      policies: g.policies,
+      display_name: e.displayName,
+      policies: e.policies,
       token_policies: [],
+      metadata: e.metadata,
+      entity_id: e.entityId,
+      token_type: 'service',
+      token_ttl: 0,
+    },
+    request: {
+      id: randomUUID(),
+      operation: 'update',
+      path: e.path,
+      mount_type: e.mountType,
+      client_token: '',
+      client_token_accessor: '',
+      remote_address: '',
+    },
+    ...(e.error !== undefined ? { error: e.error } : {}),
+  };
+}
+
+/**
+ * A temporary access grant event (see Core.auditGrantEvent): when a grant was given, first
+ * used, expired or revoked, with its policies and terms.
+ */
+export function grantRecord(event: GrantEvent, now: number): AuditEntry {
+  const g = event.grant;
+  return systemEventRecord(
+    {
+      displayName: `temporary-grant-${event.kind}`,
+      policies: g.policies,
       metadata: {
         event: event.kind,
         grant_id: g.id,
@@ -222,20 +259,12 @@ export function grantRecord(event: GrantEvent, now: number): AuditEntry {
         reason: g.reason,
         granted_by: g.grantedBy,
       },
-      entity_id: g.target === 'entity' ? g.targetId : '',
-      token_type: 'service',
-      token_ttl: 0,
-    },
-    request: {
-      id: randomUUID(),
-      operation: 'update',
+      entityId: g.target === 'entity' ? g.targetId : '',
       path: `identity/access/grant/${g.id}/${event.kind}`,
-      mount_type: 'identity',
-      client_token: '',
-      client_token_accessor: '',
-      remote_address: '',
+      mountType: 'identity',
     },
-  };
+    now,
+  );
 }
 
 /** What the core found at unseal: a file device's log ends before its stored checkpoint. */
@@ -255,16 +284,10 @@ export interface AuditLogCut {
  * clear), so it reads like any other record and `arca audit verify` checks it with the rest.
  */
 export function auditLogCutRecord(cut: AuditLogCut, now: number): AuditEntry {
-  const path = cut.path.replace(/\/+$/, '');
-  return {
-    type: 'request',
-    time: formatAuditTime(now),
-    auth: {
-      client_token: '',
-      accessor: '',
-      display_name: 'audit-log-cut',
+  return systemEventRecord(
+    {
+      displayName: 'audit-log-cut',
       policies: [],
-      token_policies: [],
       metadata: {
         event: 'audit_log_cut',
         audit_path: cut.path,
@@ -274,21 +297,13 @@ export function auditLogCutRecord(cut: AuditLogCut, now: number): AuditEntry {
         found_seq: String(cut.found.seq),
         found_hash: cut.found.hash,
       },
-      entity_id: '',
-      token_type: 'service',
-      token_ttl: 0,
+      entityId: '',
+      path: `sys/audit-checkpoint/${cut.path.replace(/\/+$/, '')}`,
+      mountType: 'system',
+      error:
+        `audit log cut while the server was down: the chain had reached seq ${cut.expected.seq} (hash ${cut.expected.hash}) ` +
+        `but the file ends at seq ${cut.found.seq} (hash ${cut.found.hash})`,
     },
-    request: {
-      id: randomUUID(),
-      operation: 'update',
-      path: `sys/audit-checkpoint/${path}`,
-      mount_type: 'system',
-      client_token: '',
-      client_token_accessor: '',
-      remote_address: '',
-    },
-    error:
-      `audit log cut while the server was down: the chain had reached seq ${cut.expected.seq} (hash ${cut.expected.hash}) ` +
-      `but the file ends at seq ${cut.found.seq} (hash ${cut.found.hash})`,
-  };
+    now,
+  );
 }
