@@ -153,3 +153,22 @@ test('shared response data read again travels as its number only', () => {
   const [clear] = numberBlocks([{ entry: { ...response(res), nonHmac: { responseKeys: ['data'] } } }], known);
   assert.notEqual(clear?.ids?.data, first?.ids?.data);
 });
+
+test('an entry that crosses without its known blocks keeps every other field', () => {
+  const known = new WorkerKnownBlocks(8);
+  const base = sampleAuditEntry('response');
+  // Required<AuditEntry>: adding a field to the record makes this fail to compile until it is here.
+  const full: Required<AuditEntry> = {
+    type: base.type, time: base.time, auth: base.auth!, request: base.request, response: base.response!,
+    error: 'permission denied', nonHmac: { responseKeys: ['x'] }, authToken: 'hvs.raw-token',
+  };
+  numberBlocks([{ entry: full }], known);
+  const [again] = numberBlocks([{ entry: full }], known);
+  const copy = again?.entry as Partial<AuditEntry>;
+  assert.deepEqual(again?.ids?.omitted, { auth: true, request: true });
+  for (const key of Object.keys(full) as (keyof AuditEntry)[]) {
+    if (key === 'auth' || key === 'authToken') assert.equal(copy[key], undefined, `${key} stays behind with its block`);
+    else if (key === 'request') assert.equal(copy.request?.path, '', 'a stand-in');
+    else assert.deepEqual(copy[key], full[key], `${key} is carried`);
+  }
+});

@@ -18,7 +18,7 @@
 //   kept. `clear` (on seal) zeroes every cached value before dropping it.
 
 import { deepFreeze } from '../lib/deep-freeze.js';
-import { OldestKeys } from '../lib/lru-cache.js';
+import { OldestKeys } from '../lib/oldest-keys.js';
 
 export interface BarrierReadCacheOptions {
   /** Most entries kept (Vault's `cache_size`). */
