@@ -79,3 +79,25 @@ test('clear zeroes the cached plaintext', () => {
   assert.equal(cache.lookup('k'), undefined);
   assert.equal(text(value), 'secret', "the caller's buffer is its own");
 });
+
+test('while not live nothing is served or filled, and going live starts empty', () => {
+  const cache = new BarrierReadCache();
+  cache.fill('k', cache.begin('k'), bytes('before'));
+  const inFlight = cache.begin('j');
+  cache.setLive(false);
+  assert.equal(cache.isLive, false);
+  assert.equal(cache.lookup('k'), undefined, 'emptied');
+  cache.fill('j', inFlight, bytes('read before going off'));
+  cache.fill('k', cache.begin('k'), bytes('read while off'));
+  assert.equal(cache.size, 0, 'no fill while off');
+  const offRead = cache.begin('k');
+  cache.setLive(true);
+  cache.fill('k', offRead, bytes('begun while off'));
+  assert.equal(cache.lookup('k'), undefined, 'a read begun while off never fills');
+  cache.fill('k', cache.begin('k'), bytes('after'));
+  assert.equal(text(cache.lookup('k')?.value), 'after');
+  const beforeReset = cache.begin('j');
+  cache.setLive(true);
+  cache.fill('j', beforeReset, bytes('stale'));
+  assert.equal(cache.size, 0, 'going live again empties and voids reads in flight');
+});

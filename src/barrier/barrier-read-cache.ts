@@ -1,9 +1,12 @@
 // src/barrier — the barrier's read cache: recently read entries, decrypted, so a hot entry
 // (a token, a KV secret and its metadata, read on every request) costs neither a storage
-// round trip nor an AES-GCM open. Used only when this process is the storage's only writer
-// (SQLite, in-memory): there every write passes through this barrier, which invalidates
-// the key, so a cached entry is never stale. Shared storage (PostgreSQL) is read through on
-// every request instead, keeping revocation exact on every node.
+// round trip nor an AES-GCM open. Kept coherent two ways:
+// - when this process is the storage's only writer (SQLite, in-memory), every write passes
+//   through this barrier, which invalidates the key: a cached entry is never stale;
+// - on shared storage (PostgreSQL), other nodes' writes arrive from the backend's key
+//   change feed after they commit (LISTEN/NOTIFY), so another node's write — a revoked
+//   token, a new secret version — is seen here within the notification's delay. While the
+//   feed is down the cache is off (`setLive(false)`): reads go to storage.
 //
 // Contract:
 // - `get` returns a private copy (callers may wipe or mutate what they read).
@@ -16,6 +19,8 @@
 //   taking as many bytes again as the entry.
 // - Bounded by entry count and total bytes; entries larger than `maxEntryBytes` are never
 //   kept. `clear` (on seal) zeroes every cached value before dropping it.
+// - Not live (`setLive(false)`): every lookup misses and no read fills; going live again
+//   starts empty, and reads begun before never fill.
 
 import { deepFreeze } from '../lib/deep-freeze.js';
 import { OldestKeys } from '../lib/oldest-keys.js';
@@ -53,6 +58,7 @@ export class BarrierReadCache {
   private readonly pending = new Map<string, number>();
   private nextTicket = 1;
   private bytes = 0;
+  private live = true;
 
   constructor(private readonly options: BarrierReadCacheOptions = DEFAULT_READ_CACHE) {
     if (!(options.maxEntries >= 0 && options.maxBytes >= 0 && options.maxEntryBytes >= 0)) {
@@ -62,6 +68,16 @@ export class BarrierReadCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  get isLive(): boolean {
+    return this.live;
+  }
+
+  /** Turns the cache on or off; either way it is emptied and reads in flight are voided. */
+  setLive(live: boolean): void {
+    this.clear();
+    this.live = live;
   }
 
   /** A hit: `{ value }` (a copy, or undefined for a cached absence); a miss: undefined. */
@@ -94,7 +110,7 @@ export class BarrierReadCache {
   /** Takes a ticket for a storage read of `key` about to start. */
   begin(key: string): number {
     const ticket = this.nextTicket++;
-    this.pending.set(key, ticket);
+    if (this.live) this.pending.set(key, ticket);
     return ticket;
   }
 

@@ -376,7 +376,7 @@ test('read cache: reads racing writes never leave a stale value behind', async (
   }
 });
 
-test('read cache: sealing drops it; readCache false or shared storage never caches', async () => {
+test('read cache: sealing drops it; readCache false never caches', async () => {
   const w = await world();
   try {
     await w.barrier.put('secret/x', text('x'));

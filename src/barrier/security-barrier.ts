@@ -10,8 +10,8 @@
 // and unsealed again.
 import { createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { Parse, Physical, ScanOptions, SharedReader, Storage, StorageWriter, Transaction } from '../storage/storage.js';
-import { isExclusive } from '../storage/storage.js';
+import type { KeyChangeFeed, Parse, Physical, ScanOptions, SharedReader, Storage, StorageWriter, Transaction } from '../storage/storage.js';
+import { isExclusive, keyChangeFeedOf } from '../storage/storage.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { ArcaError } from '../lib/errors.js';
@@ -42,8 +42,9 @@ export interface SecurityBarrierOptions {
   readonly clock?: Clock;
   /**
    * Bounds of the read cache of decrypted entries (default DEFAULT_READ_CACHE), or false
-   * for none (Vault's `disable_cache`). Only ever used over a backend this process writes
-   * alone (see barrier-read-cache.ts); over shared storage every read goes to the backend.
+   * for none (Vault's `disable_cache`). Used over a backend this process writes alone, and
+   * over a shared backend with a key change feed (see barrier-read-cache.ts); any other
+   * backend is read through.
    */
   readonly readCache?: BarrierReadCacheOptions | false;
 }
@@ -72,6 +73,9 @@ export class SecurityBarrier implements Storage, SharedReader {
   private state: Unsealed | undefined;
   private readonly view: BarrierView;
   private readonly cache: BarrierReadCache | undefined;
+  /** Over shared storage: the feed that keeps the cache coherent, and its unwatch. */
+  private readonly feed: KeyChangeFeed | undefined;
+  private unwatch: (() => void) | undefined;
   /** Plaintext access to the seal's reserved keys; usable while sealed. */
   readonly reserved: ReservedStore;
 
@@ -79,8 +83,13 @@ export class SecurityBarrier implements Storage, SharedReader {
     this.physical = physical;
     this.clock = options.clock ?? systemClock;
     const cacheOptions = options.readCache ?? DEFAULT_READ_CACHE;
-    this.cache = cacheOptions !== false && isExclusive(physical) ? new BarrierReadCache(cacheOptions) : undefined;
+    const feed = isExclusive(physical) ? undefined : keyChangeFeedOf(physical);
+    const cacheable = isExclusive(physical) || feed !== undefined;
+    this.cache = cacheOptions !== false && cacheable ? new BarrierReadCache(cacheOptions) : undefined;
     const cache = this.cache;
+    this.feed = cache ? feed : undefined;
+    // Off until the feed is live (see unseal).
+    if (this.feed !== undefined) cache?.setLive(false);
     this.view = new BarrierView(physical, this.keys, cache ? { cache, onWrite: (key) => cache.invalidate(key) } : {});
     this.reserved = new ReservedStore(physical);
   }
@@ -128,12 +137,38 @@ export class SecurityBarrier implements Storage, SharedReader {
       throw new ArcaError('invalid_request', 'the root key does not open the keyring');
     }
     this.state = { rootBytes: root.bytes, root: root.key, keyring, encryptions: 0 };
+    await this.watchFeed();
+  }
+
+  /**
+   * Over shared storage, follows the feed: a key another node wrote is dropped from the
+   * cache; the cache is on only while the feed is live. The feed never fails; until it is
+   * live, reads go to storage.
+   */
+  private async watchFeed(): Promise<void> {
+    const cache = this.cache;
+    if (this.feed === undefined || cache === undefined || this.unwatch !== undefined) return;
+    const s = this.state;
+    const unwatch = await this.feed.watchKeys({
+      changed: (key) => {
+        if (key === '') cache.clear();
+        else cache.invalidate(key);
+      },
+      live: (live) => {
+        if (this.state !== undefined) cache.setLive(live);
+      },
+    });
+    if (this.state !== s || s === undefined) unwatch(); // sealed while subscribing
+    else this.unwatch = unwatch;
   }
 
   /** Forgets every key (and every cached entry). Idempotent. */
   seal(): void {
     const s = this.state;
     this.state = undefined;
+    this.unwatch?.();
+    this.unwatch = undefined;
+    if (this.feed !== undefined) this.cache?.setLive(false);
     this.cache?.clear();
     if (s === undefined) return;
     s.keyring.wipe();
@@ -242,6 +277,11 @@ export class SecurityBarrier implements Storage, SharedReader {
   /** Entries in the read cache (0 without one): for tests and metrics. */
   get cachedEntries(): number {
     return this.cache?.size ?? 0;
+  }
+
+  /** Whether reads are served from the cache now (false without one, or while a shared backend's feed is down). */
+  get cacheLive(): boolean {
+    return this.cache !== undefined && this.cache.isLive;
   }
 
   private readonly keys: BarrierKeys = {

@@ -48,7 +48,8 @@ export interface ServerConfig {
   readonly reapIntervalMs: number;
   /**
    * Entries kept in the barrier's read cache (Vault's `cache_size`); 0 when the cache is
-   * off (`disable_cache`). Only embedded storage is ever cached (see barrier-read-cache.ts).
+   * off (`disable_cache`). On PostgreSQL the cache follows other nodes' writes through
+   * LISTEN/NOTIFY (see barrier-read-cache.ts).
    */
   readonly cacheSize: number;
 }

@@ -63,6 +63,36 @@ export function cacheInvalidationOf(physical: Physical): CacheInvalidation | und
 }
 
 /**
+ * Receives the keys a shared backend's nodes write. `changed(key)` comes after the write
+ * that changed `key` committed (on any node, this one included; a rolled-back write sends
+ * nothing); a key of '' means "anything may have changed". `live(false)` means deliveries
+ * stopped (the feed's connection broke): changes from now on may be missed, so nothing may
+ * be cached. `live(true)` means deliveries resumed; changes made while they were stopped are
+ * not sent again, so whatever was cached before must be dropped.
+ */
+export interface KeyWatcher {
+  changed(key: string): void;
+  live(live: boolean): void;
+}
+
+/**
+ * Optional capability of a backend shared by several nodes (PostgreSQL): every write,
+ * whichever node made it, is announced to every node, so caches above the backend can be
+ * kept coherent. `watchKeys` resolves once the watcher is registered and calls `live(true)`
+ * (before or after resolving) once deliveries are flowing; until then the watcher is not live.
+ * It never fails because the feed's connection does: it keeps retrying. Returns the unwatch
+ * function.
+ */
+export interface KeyChangeFeed {
+  watchKeys(watcher: KeyWatcher): Promise<() => void>;
+}
+
+export function keyChangeFeedOf(physical: Physical): KeyChangeFeed | undefined {
+  const p = physical as Partial<KeyChangeFeed>;
+  return typeof p.watchKeys === 'function' ? (physical as Physical & KeyChangeFeed) : undefined;
+}
+
+/**
  * True when this process is the backend's only writer (SQLite: one server per database
  * file, by contract; in-memory), so caches above it can be kept exact by invalidating on
  * this process's own writes. A shared backend (PostgreSQL) is written by other nodes too.

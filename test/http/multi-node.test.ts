@@ -1,6 +1,7 @@
 // Two server nodes sharing one PostgreSQL table: any node serves any request, and a policy
 // or mount change made on one node takes effect on the other without a restart (caches are
-// invalidated through LISTEN/NOTIFY).
+// invalidated through LISTEN/NOTIFY), and each node caches reads, dropping what another
+// node writes when its notification arrives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningServer } from '../../src/main/start-server.js';
@@ -37,6 +38,29 @@ test('two nodes on one PostgreSQL database see each other\'s policy and mount ch
     await eventually(async () => (await rootB.raw('PUT', 'team/data/x', { data: { y: '1' } })).status === 200, 'B routes the mount enabled on A');
     await rootB.delete('sys/mounts/team');
     await eventually(async () => (await rootA.raw('GET', 'team/data/x')).status === 404, 'A drops the mount disabled on B');
+  } finally {
+    await cluster.close();
+  }
+});
+
+test('two nodes on one PostgreSQL database: each caches hot reads, and a write or revocation on one reaches the other', { skip: await skipUnlessService('PostgreSQL', 5432) }, async () => {
+  const cluster = await startPostgresNodes(2);
+  const [a, b] = cluster.nodes as [RunningServer, RunningServer];
+  try {
+    const rootA = new ArcaClient({ address: a.address, token: a.rootToken });
+    await rootA.write('sys/policies/acl/reader', { policy: 'path "secret/data/*" { capabilities = ["read"] }' });
+    await rootA.write('secret/data/hot', { data: { v: '1' } });
+    const token = ((await rootA.write('auth/token/create', { policies: ['reader'] })).body as { auth: { client_token: string } }).auth.client_token;
+    const onB = new ArcaClient({ address: b.address, token });
+    const valueOnB = async (): Promise<unknown> => ((await onB.raw('GET', 'secret/data/hot')).body as { data?: { data?: { v?: unknown } } }).data?.data?.v;
+    assert.equal(await valueOnB(), '1');
+    assert.ok(b.core.barrier.cacheLive && b.core.barrier.cachedEntries > 0, 'B serves the token and the secret from its cache');
+
+    await rootA.write('secret/data/hot', { data: { v: '2' } });
+    await eventually(async () => (await valueOnB()) === '2', 'B reads the version written on A');
+
+    await rootA.write('auth/token/revoke', { token });
+    await eventually(async () => (await onB.raw('GET', 'secret/data/hot')).status === 403, 'B refuses the token revoked on A');
   } finally {
     await cluster.close();
   }

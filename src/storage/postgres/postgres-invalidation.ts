@@ -1,21 +1,58 @@
 // src/storage/postgres — cache invalidation between nodes sharing one database, over
 // LISTEN/NOTIFY. A dedicated connection (not from the pool: pooled clients come and go)
-// LISTENs on one channel per table; `notify` sends a key prefix whose cached entries every
-// node, the sender included, should drop. If the listening connection breaks, notifications
-// may have been missed, so every subscriber is told '' (drop everything) and the listener
-// reconnects in the background.
-import { createHash } from 'node:crypto';
+// LISTENs on two channels per table: on the prefix channel a node announces a key prefix
+// whose cached state every node, the sender included, should drop (policies, mounts,
+// identity); on the key channel every write to the table announces its key, from inside the
+// writing statement, so it is delivered exactly when the write commits (see
+// postgres-physical.ts).
+//
+// Notifications sent while the connection is down are lost for good, so when it breaks,
+// prefix subscribers are told '' (drop everything) and key watchers `live(false)`; once it
+// is back (retried every second) they are told '' / `live(true)` again, since anything
+// cached in between may have missed a change. A connection that stops answering without
+// breaking (a half-open TCP link) is caught by a heartbeat: the listener notifies a channel
+// of its own every second and treats the connection as lost when that does not come back
+// within a few seconds.
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { KeyWatcher } from '../storage.js';
 
 /** NOTIFY payloads must stay under 8000 bytes; a shorter prefix only invalidates more. */
 const MAX_PAYLOAD_BYTES = 7900;
 const RECONNECT_MS = 1000;
+
+export interface InvalidationTiming {
+  /** How often the listener checks its own connection (default 1 s). */
+  readonly heartbeatMs: number;
+  /** A heartbeat not back within this long means the connection is lost (default 5 s). */
+  readonly heartbeatTimeoutMs: number;
+}
+
+const DEFAULT_TIMING: InvalidationTiming = { heartbeatMs: 1000, heartbeatTimeoutMs: 5000 };
 
 export type InvalidateCallback = (keyPrefix: string) => void;
 
 /** The channel for one table: short, deterministic, a valid identifier. */
 export function invalidationChannel(schema: string, table: string): string {
   return `arca_inv_${createHash('sha256').update(`${schema}.${table}`).digest('hex').slice(0, 20)}`;
+}
+
+/** The application_name of the listening connection for a table's channel. */
+export function listenerName(channel: string): string {
+  return `arca_listen_${channel.slice('arca_inv_'.length)}`;
+}
+
+/** The channel on which every write to the table announces its key. */
+export function keyChannel(schema: string, table: string): string {
+  return `arca_key_${invalidationChannel(schema, table).slice('arca_inv_'.length)}`;
+}
+
+/**
+ * What a write announces on the key channel: its key, or '' (anything may have changed)
+ * for a key too long for a NOTIFY payload.
+ */
+export function keyPayload(key: string): string {
+  return Buffer.byteLength(key) <= MAX_PAYLOAD_BYTES ? key : '';
 }
 
 export function truncatePayload(prefix: string): string {
@@ -33,15 +70,52 @@ export function truncatePayload(prefix: string): string {
 
 export class PostgresInvalidation {
   private readonly subscribers = new Set<InvalidateCallback>();
+  private readonly watchers = new Set<KeyWatcher>();
+  /** This listener's own heartbeat channel (unique per instance). */
+  private readonly pingChannel = `arca_ping_${randomBytes(8).toString('hex')}`;
   private client: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** The heartbeat awaited, and since when (ms since the epoch). */
+  private pending: { readonly payload: string; readonly since: number } | undefined;
+  private pings = 0;
+  /** A connection was lost since the last one was made: the next one resets everyone. */
+  private missed = false;
   private closed = false;
 
   constructor(
     private readonly connectionString: string,
     readonly channel: string,
+    readonly keysChannel: string,
+    private readonly timing: InvalidationTiming = DEFAULT_TIMING,
   ) {}
+
+  /** True while LISTEN is active on a connection that answers its heartbeat. */
+  get listening(): boolean {
+    return this.client !== undefined;
+  }
+
+  /**
+   * Registers a key watcher (see storage.ts's KeyChangeFeed). It is told `live(true)` once
+   * the listener is connected — at once when it already is — and never sees a failure: a
+   * listener that cannot connect keeps retrying in the background.
+   */
+  async watch(watcher: KeyWatcher): Promise<() => void> {
+    if (this.closed) throw new Error('postgres storage is closed');
+    this.watchers.add(watcher);
+    const unwatch = (): void => {
+      this.watchers.delete(watcher);
+    };
+    if (this.client !== undefined) {
+      watcher.live(true);
+      return unwatch;
+    }
+    // live(true) comes from connect() when it succeeds; a failure leaves the watcher
+    // not live and retries.
+    await this.ensureListening().catch(() => this.scheduleReconnect());
+    return unwatch;
+  }
 
   /** Subscribes; resolves once LISTEN is active. Returns the unsubscribe function. */
   async subscribe(cb: InvalidateCallback): Promise<() => void> {
@@ -61,7 +135,9 @@ export class PostgresInvalidation {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    this.stopHeartbeat();
     this.subscribers.clear();
+    this.watchers.clear();
     const client = this.client;
     this.client = undefined;
     await this.connecting?.catch(() => undefined);
@@ -77,16 +153,20 @@ export class PostgresInvalidation {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString });
+    // Named after the channel so an operator (or a test) can find this node's listener.
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: listenerName(this.channel) });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     client.on('notification', (msg) => {
-      if (msg.channel !== this.channel) return;
-      this.deliver(msg.payload ?? '');
+      if (msg.channel === this.keysChannel) this.deliverKey(msg.payload ?? '');
+      else if (msg.channel === this.channel) this.deliver(msg.payload ?? '');
+      else if (msg.channel === this.pingChannel && msg.payload === this.pending?.payload) this.pending = undefined;
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+      for (const channel of [this.channel, this.keysChannel, this.pingChannel]) {
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      }
     } catch (err) {
       await client.end().catch(() => undefined);
       throw err;
@@ -96,6 +176,12 @@ export class PostgresInvalidation {
       return;
     }
     this.client = client;
+    this.startHeartbeat(client);
+    if (this.missed) {
+      this.missed = false;
+      this.deliver('');
+    }
+    for (const watcher of [...this.watchers]) watcher.live(true);
   }
 
   private deliver(prefix: string): void {
@@ -108,17 +194,52 @@ export class PostgresInvalidation {
     }
   }
 
+  private deliverKey(key: string): void {
+    for (const watcher of [...this.watchers]) {
+      try {
+        watcher.changed(key);
+      } catch {
+        // As above: one watcher's failure must not keep the key cached in another.
+      }
+    }
+  }
+
   private lost(client: pg.Client): void {
     if (this.client !== client) return;
     this.client = undefined;
+    this.stopHeartbeat();
     client.end().catch(() => undefined);
     if (this.closed) return;
+    this.missed = true;
+    for (const watcher of [...this.watchers]) watcher.live(false);
     this.deliver('');
     this.scheduleReconnect();
   }
 
+  /** Every `heartbeatMs`, one NOTIFY to itself; an answer overdue means a dead connection. */
+  private startHeartbeat(client: pg.Client): void {
+    this.stopHeartbeat();
+    this.heartbeat = setInterval(() => {
+      const now = Date.now();
+      if (this.pending !== undefined) {
+        if (now - this.pending.since >= this.timing.heartbeatTimeoutMs) this.lost(client);
+        return;
+      }
+      const payload = String(++this.pings);
+      this.pending = { payload, since: now };
+      client.query('SELECT pg_notify($1, $2)', [this.pingChannel, payload]).catch(() => this.lost(client));
+    }, this.timing.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    this.pending = undefined;
+  }
+
   private scheduleReconnect(): void {
-    if (this.closed || this.subscribers.size === 0 || this.timer !== undefined) return;
+    if (this.closed || (this.subscribers.size === 0 && this.watchers.size === 0) || this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.ensureListening().catch(() => this.scheduleReconnect());

@@ -5,7 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PostgresPhysical } from './postgres-physical.js';
 import { runStorageConformance } from '../conformance.js';
-import type { Physical } from '../storage.js';
+import type { KeyWatcher, Physical } from '../storage.js';
+import pg from 'pg';
+import { invalidationChannel, listenerName } from './postgres-invalidation.js';
+import { startStallingProxy } from '../../../test/support/stalling-proxy.js';
 import { ArcaError } from '../../lib/errors.js';
 import { POSTGRES_URL, skipUnlessService } from '../../../test/support/services.js';
 import { dropSchema, uniqueSchema } from '../../../test/support/postgres-schema.js';
@@ -65,6 +68,139 @@ test('postgres: invalidations reach every node sharing the table', { skip }, asy
     assert.deepEqual(seenByOther, ['marker']);
   } finally {
     await Promise.all([a.close(), b.close(), other.close()]);
+    await dropSchema(schema);
+  }
+});
+
+/** A watcher that records what it is told, and waits for a given key or live state. */
+class Recorder implements KeyWatcher {
+  readonly keys: string[] = [];
+  readonly states: boolean[] = [];
+  private waiters: Array<() => void> = [];
+
+  changed(key: string): void {
+    this.keys.push(key);
+    this.wake();
+  }
+
+  live(live: boolean): void {
+    this.states.push(live);
+    this.wake();
+  }
+
+  async until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+test('postgres: every committed put and delete reaches every node\'s key watchers, rolled-back ones never', { skip }, async () => {
+  const schema = uniqueSchema();
+  const a = await PostgresPhysical.open({ connectionString: POSTGRES_URL, schema });
+  const b = await PostgresPhysical.open({ connectionString: POSTGRES_URL, schema });
+  try {
+    const seen = new Recorder();
+    const unwatch = await a.watchKeys(seen);
+    await seen.until('live', () => seen.states.includes(true));
+    assert.deepEqual(seen.states, [true]);
+    await b.put('k/1', Buffer.from('x'));
+    await b.delete('k/2');
+    await b.transaction(async (tx) => {
+      await tx.put('k/3', Buffer.from('x'));
+      await tx.delete('k/1');
+      await tx.put('k/3', Buffer.from('y')); // the same key twice: announced once
+    });
+    await assert.rejects(
+      b.transaction(async (tx) => {
+        await tx.put('k/rolled-back', Buffer.from('x'));
+        throw new Error('abort');
+      }),
+    );
+    await a.put('x'.repeat(9000), Buffer.from('long key')); // too long for a payload: ''
+    await a.put('k/end', Buffer.from('x'));
+    await seen.until('k/end', () => seen.keys.includes('k/end'));
+    assert.deepEqual(seen.keys, ['k/1', 'k/2', 'k/3', 'k/1', '', 'k/end']);
+    unwatch();
+    // A second watcher on the same listener hears what the first would have.
+    const other = new Recorder();
+    await a.watchKeys(other);
+    assert.deepEqual(other.states, [true], 'told at once that the listener is live');
+    await b.put('k/after', Buffer.from('x'));
+    await other.until('k/after', () => other.keys.includes('k/after'));
+    assert.ok(!seen.keys.includes('k/after'), 'an unwatched watcher hears nothing');
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+    await dropSchema(schema);
+  }
+});
+
+test('postgres: a broken listener turns watchers off until it is back, and prefix subscribers are reset twice', { skip }, async () => {
+  const schema = uniqueSchema();
+  const a = await PostgresPhysical.open({ connectionString: POSTGRES_URL, schema });
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  try {
+    const seen = new Recorder();
+    await a.watchKeys(seen);
+    const prefixes: string[] = [];
+    await a.onInvalidate((prefix) => prefixes.push(prefix));
+    await seen.until('live', () => seen.states.length === 1);
+    const name = listenerName(invalidationChannel(schema, 'arca_kv'));
+    const killed = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]);
+    assert.equal(killed.rowCount, 1, 'one listening connection');
+    await seen.until('off', () => seen.states.length >= 2);
+    assert.equal(a.listening, false);
+    await seen.until('back', () => seen.states.length >= 3);
+    assert.deepEqual(seen.states, [true, false, true]);
+    assert.deepEqual(prefixes, ['', ''], 'dropped when lost and again when back: changes in between were missed');
+    await a.put('k/after', Buffer.from('x'));
+    await seen.until('k/after', () => seen.keys.includes('k/after'));
+  } finally {
+    await admin.end();
+    await a.close();
+    await dropSchema(schema);
+  }
+});
+
+test('postgres: a listener gone silent (half-open link) is caught by its heartbeat', { skip }, async () => {
+  const proxy = await startStallingProxy(Number(new URL(POSTGRES_URL).port || 5432));
+  const url = new URL(POSTGRES_URL);
+  url.port = String(proxy.port);
+  const schema = uniqueSchema();
+  const a = await PostgresPhysical.open({
+    connectionString: url.toString(),
+    schema,
+    listenerTiming: { heartbeatMs: 50, heartbeatTimeoutMs: 400 },
+  });
+  try {
+    const seen = new Recorder();
+    await a.watchKeys(seen);
+    await seen.until('live', () => seen.states.length === 1);
+    // Several heartbeats pass while the link works.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(seen.states, [true]);
+    proxy.stall();
+    await seen.until('off', () => seen.states.length >= 2);
+    assert.equal(seen.states[1], false);
+    proxy.resume();
+    await seen.until('back', () => seen.states.length >= 3);
+    assert.equal(seen.states[2], true);
+  } finally {
+    proxy.resume();
+    await a.close();
+    await proxy.close();
     await dropSchema(schema);
   }
 });

@@ -4,12 +4,19 @@
 // connection under BEGIN ISOLATION LEVEL SERIALIZABLE and is re-run, a bounded number of
 // times, when PostgreSQL reports a serialization failure (40001) or deadlock (40P01).
 // Failures are classified by SQLSTATE only. Messages never include the connection string.
+//
+// Every put and delete also announces its key on the table's key channel (pg_notify in the
+// same statement), so the announcement is delivered to every node exactly when the write
+// commits, and never for a write rolled back; that is what lets each node cache reads (see
+// KeyChangeFeed in storage.ts and barrier-read-cache.ts). PostgreSQL de-duplicates equal
+// notifications within a transaction.
 import pg from 'pg';
 import type { Physical, ScanOptions, StorageWriter, Transaction } from '../storage.js';
 import { ArcaError } from '../../lib/errors.js';
 import { compareKeys, listAsync, prefixEnd } from '../inmem/key-order.js';
-import { PostgresInvalidation, invalidationChannel, truncatePayload } from './postgres-invalidation.js';
-import type { InvalidateCallback } from './postgres-invalidation.js';
+import { PostgresInvalidation, invalidationChannel, keyChannel, keyPayload, truncatePayload } from './postgres-invalidation.js';
+import type { InvalidateCallback, InvalidationTiming } from './postgres-invalidation.js';
+import type { KeyChangeFeed, KeyWatcher } from '../storage.js';
 
 export interface PostgresOptions {
   readonly connectionString: string;
@@ -21,6 +28,8 @@ export interface PostgresOptions {
   readonly maxConnections?: number;
   /** Re-runs of a transaction after a serialization failure (default 20). */
   readonly maxRetries?: number;
+  /** Heartbeat of the notification listener (tests shorten it). */
+  readonly listenerTiming?: InvalidationTiming;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -58,10 +67,13 @@ function toBuffer(value: Uint8Array): Buffer {
 class Sql {
   readonly table: string;
   private readonly tag: string;
+  /** The key channel as an SQL literal (a fixed identifier: safe to embed). */
+  private readonly keys: string;
 
   constructor(schema: string, table: string) {
     this.table = `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`;
     this.tag = invalidationChannel(schema, table).slice('arca_inv_'.length);
+    this.keys = pg.escapeLiteral(keyChannel(schema, table));
   }
 
   private named(name: string, text: string, values: unknown[]): pg.QueryConfig {
@@ -76,13 +88,17 @@ class Sql {
     return row === undefined ? undefined : new Uint8Array(row.value);
   }
 
+  /** A data-modifying WITH runs whether or not the outer query reads it. */
   async put(db: Queryable, key: string, value: Buffer): Promise<void> {
-    const text = `INSERT INTO ${this.table} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`;
-    await db.query(this.named('put', text, [key, value]));
+    const text =
+      `WITH w AS (INSERT INTO ${this.table} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value) ` +
+      `SELECT pg_notify(${this.keys}, $3)`;
+    await db.query(this.named('put', text, [key, value, keyPayload(key)]));
   }
 
   async delete(db: Queryable, key: string): Promise<void> {
-    await db.query(this.named('del', `DELETE FROM ${this.table} WHERE key = $1`, [key]));
+    const text = `WITH w AS (DELETE FROM ${this.table} WHERE key = $1) SELECT pg_notify(${this.keys}, $2)`;
+    await db.query(this.named('del', text, [key, keyPayload(key)]));
   }
 
   /** Keys starting with `prefix` from a lower bound, in byte order; limit null = all. */
@@ -154,7 +170,7 @@ class PostgresTransaction implements StorageWriter {
   }
 }
 
-export class PostgresPhysical implements Physical {
+export class PostgresPhysical implements Physical, KeyChangeFeed {
   readonly kind = 'postgres' as const;
   private closed = false;
 
@@ -192,7 +208,12 @@ export class PostgresPhysical implements Physical {
       await pool.end().catch(() => undefined);
       throw classify(err);
     }
-    const invalidation = new PostgresInvalidation(options.connectionString, invalidationChannel(schema, table));
+    const invalidation = new PostgresInvalidation(
+      options.connectionString,
+      invalidationChannel(schema, table),
+      keyChannel(schema, table),
+      options.listenerTiming,
+    );
     return new PostgresPhysical(pool, sql, invalidation, options.maxRetries ?? 20);
   }
 
@@ -238,6 +259,17 @@ export class PostgresPhysical implements Physical {
   onInvalidate(cb: InvalidateCallback): Promise<() => void> {
     this.check();
     return this.invalidation.subscribe(cb);
+  }
+
+  /** See KeyChangeFeed: every committed put/delete by any node sharing the table. */
+  watchKeys(watcher: KeyWatcher): Promise<() => void> {
+    this.check();
+    return this.invalidation.watch(watcher);
+  }
+
+  /** True while this node's notification listener is connected and answering. */
+  get listening(): boolean {
+    return this.invalidation.listening;
   }
 
   /** Tells every node to drop cached entries under `keyPrefix` (long prefixes are shortened). */
