@@ -4,6 +4,7 @@
 // address is refused until the oldest failure leaves the window. Bounded memory: at most
 // `maxAddresses` addresses are tracked, the oldest dropped first.
 import type { Clock } from '../../lib/clock.js';
+import { OldestKeys } from '../../lib/oldest-keys.js';
 
 export interface AddressThrottleOptions {
   readonly limit?: number;
@@ -13,6 +14,8 @@ export interface AddressThrottleOptions {
 
 export class AddressThrottle {
   private readonly failures = new Map<string, number[]>();
+  /** A brute force from many addresses evicts on every failure: O(1) each (see OldestKeys). */
+  private readonly oldest = new OldestKeys(this.failures);
   private readonly clock: Clock;
   private readonly limit: number;
   private readonly windowMs: number;
@@ -35,8 +38,8 @@ export class AddressThrottle {
     this.failures.delete(address);
     this.failures.set(address, list);
     if (this.failures.size > this.maxAddresses) {
-      const oldest = this.failures.keys().next().value;
-      if (oldest !== undefined) this.failures.delete(oldest);
+      const oldest = this.oldest.next();
+      if (oldest !== undefined) this.failures.delete(oldest.key);
     }
   }
 
