@@ -33,6 +33,7 @@ export interface KeyMetadata {
 export interface KvConfig {
   maxVersions: number;
   casRequired: boolean;
+  /** Seconds; 0 = unset, negative = disabled for every key of the mount (Vault's -1s). */
   deleteVersionAfter: number;
 }
 
@@ -58,11 +59,16 @@ export function isLive(record: VersionRecord, now: number): boolean {
   return !record.destroyed && (record.deleted === null || record.deleted > now);
 }
 
+/** Vault shows an empty custom_metadata as null (its stored form drops empty maps). */
+function customView(custom: Record<string, string> | null): Record<string, string> | null {
+  return custom === null || Object.keys(custom).length === 0 ? null : custom;
+}
+
 /** The per-version metadata Vault returns with data reads and writes. */
 export function versionView(meta: KeyMetadata, version: number, record: VersionRecord): Record<string, unknown> {
   return {
     created_time: formatTime(record.created),
-    custom_metadata: meta.custom,
+    custom_metadata: customView(meta.custom),
     deletion_time: formatTime(record.deleted),
     destroyed: record.destroyed,
     version,
@@ -79,7 +85,7 @@ export function metadataView(meta: KeyMetadata): Record<string, unknown> {
     cas_required: meta.casRequired,
     created_time: formatTime(meta.created),
     current_version: meta.current,
-    custom_metadata: meta.custom,
+    custom_metadata: customView(meta.custom),
     delete_version_after: formatDuration(meta.deleteVersionAfter),
     max_versions: meta.maxVersions,
     oldest_version: meta.oldest,
@@ -112,17 +118,30 @@ export function parseCas(options: Readonly<Record<string, unknown>> | undefined)
   return n;
 }
 
-/** The key's max_versions wins when set, else the mount's, else 10 (Vault's rule). */
+/**
+ * The larger of the key's and the mount's max_versions, else 10. Vault's rule
+ * (KeyMetadata.AddVersion takes the max of the two): a key cannot keep fewer versions than
+ * its mount is configured to keep.
+ */
 export function effectiveMaxVersions(meta: KeyMetadata, config: KvConfig): number {
-  if (meta.maxVersions > 0) return meta.maxVersions;
-  if (config.maxVersions > 0) return config.maxVersions;
-  return DEFAULT_MAX_VERSIONS;
+  const max = Math.max(meta.maxVersions, config.maxVersions);
+  return max > 0 ? max : DEFAULT_MAX_VERSIONS;
 }
 
-/** Seconds until a new version is soft-deleted: the shorter of key and mount, 0 = never. */
+/**
+ * Seconds until a version is soft-deleted: the shorter of key and mount, 0 = never. A
+ * negative mount setting disables delete_version_after for every key, as in Vault.
+ */
 export function effectiveDeleteAfter(meta: KeyMetadata, config: KvConfig): number {
+  if (config.deleteVersionAfter < 0) return 0;
   const set = [meta.deleteVersionAfter, config.deleteVersionAfter].filter((s) => s > 0);
   return set.length === 0 ? 0 : Math.min(...set);
+}
+
+/** When a version written (or undeleted) at `now` becomes soft-deleted; null = never. */
+export function scheduledDeletion(meta: KeyMetadata, config: KvConfig, now: number): number | null {
+  const after = effectiveDeleteAfter(meta, config);
+  return after > 0 ? now + after * 1000 : null;
 }
 
 /**
@@ -131,9 +150,8 @@ export function effectiveDeleteAfter(meta: KeyMetadata, config: KvConfig): numbe
  * caller deletes in the same transaction).
  */
 export function addVersion(meta: KeyMetadata, config: KvConfig, now: number): { version: number; pruned: number[] } {
-  const deleteAfter = effectiveDeleteAfter(meta, config);
   meta.current += 1;
-  meta.versions[String(meta.current)] = { created: now, deleted: deleteAfter > 0 ? now + deleteAfter * 1000 : null, destroyed: false };
+  meta.versions[String(meta.current)] = { created: now, deleted: scheduledDeletion(meta, config, now), destroyed: false };
   meta.updated = now;
   const max = effectiveMaxVersions(meta, config);
   const pruned: number[] = [];

@@ -150,10 +150,17 @@ test('max_versions prunes the oldest versions and their data', async () => {
   assert.equal(await w.call('read', 'data/pr', { version: 2 }), undefined);
   const stored = await w.storage.scan('ver/');
   assert.equal(stored.length, 3);
-  // A key's own max_versions wins over the mount's.
+  // A key keeps the larger of its own and the mount's max_versions (Vault's AddVersion).
   await w.call('update', 'metadata/pr', { max_versions: 1 });
   await w.call('create', 'data/pr', { data: { i: 6 } });
-  assert.deepEqual(Object.keys((await w.data('read', 'metadata/pr'))['versions'] as object), ['6']);
+  assert.deepEqual(Object.keys((await w.data('read', 'metadata/pr'))['versions'] as object).sort(), ['4', '5', '6']);
+  await w.call('update', 'metadata/pr', { max_versions: 4 });
+  await w.call('create', 'data/pr', { data: { i: 7 } });
+  assert.deepEqual(Object.keys((await w.data('read', 'metadata/pr'))['versions'] as object).sort(), ['4', '5', '6', '7']);
+  await w.call('update', 'config', { max_versions: 0 });
+  await w.call('update', 'metadata/pr', { max_versions: 1 });
+  await w.call('create', 'data/pr', { data: { i: 8 } });
+  assert.deepEqual(Object.keys((await w.data('read', 'metadata/pr'))['versions'] as object), ['8']);
   assert.equal((await w.storage.scan('ver/')).length, 1);
 });
 
@@ -174,6 +181,26 @@ test('delete_version_after schedules deletion at write time', async () => {
   assert.deepEqual((await w.data('read', 'data/t'))['data'], { a: 1 });
   w.clock.advance(1000);
   assert.equal((await w.fail('read', 'data/t')).status, 404);
+});
+
+test('a negative mount delete_version_after disables the key setting too; undelete reschedules', async () => {
+  const w = v2();
+  await w.call('update', 'metadata/t', { delete_version_after: '10s' });
+  assert.equal((await w.data('create', 'data/t', { data: { a: 1 } }))['deletion_time'], '2026-01-01T00:00:10.000Z');
+  w.clock.advance(11_000);
+  assert.equal((await w.fail('read', 'data/t')).status, 404);
+  // Vault: undelete sets deletion_time to now + delete_version_after again.
+  await w.call('update', 'undelete/t', { versions: [1] });
+  const back = await w.data('read', 'data/t');
+  assert.equal((back['metadata'] as Record<string, unknown>)['deletion_time'], '2026-01-01T00:00:21.000Z');
+  await w.call('update', 'config', { delete_version_after: '-1s' });
+  assert.equal((await w.data('read', 'config'))['delete_version_after'], '-1s');
+  assert.equal((await w.data('create', 'data/t', { data: { a: 2 } }))['deletion_time'], '');
+  await w.call('update', 'config', { delete_version_after: -30 });
+  assert.equal((await w.data('read', 'config'))['delete_version_after'], '-1s');
+  await w.call('update', 'config', { delete_version_after: 0 });
+  assert.equal((await w.data('read', 'config'))['delete_version_after'], '0s');
+  assert.equal((await w.fail('update', 'config', { delete_version_after: '-soon' })).status, 400);
 });
 
 test('existence check follows the key metadata', async () => {

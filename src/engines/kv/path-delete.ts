@@ -17,7 +17,7 @@ export const pathDelete: AnyPathSpec = definePath({
   operations: {
     update: async ({ fields: f, storage, clock }) => {
       const path = checkKeyPath(f.path);
-      const versions = parseVersionList(f.versions);
+      const versions = parseVersionList(f.versions, 'No version number provided');
       const now = clock.now();
       await updateVersions(storage, path, versions, async (_store, record) => {
         if (!isLive(record, now)) return false;

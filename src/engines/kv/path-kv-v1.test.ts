@@ -18,11 +18,14 @@ test('v1 is the default: write any JSON map, read it back, overwrite, delete', a
   assert.deepEqual(await w.call('delete', 'app/db'), {});
 });
 
-test('v1 accepts an empty object; unknown fields are data, not warnings', async () => {
+test('v1 refuses an empty body as Vault does ("missing data fields"); unknown fields are data', async () => {
   const w = createEngineWorld(createKvBackend, { version: '1' });
-  const res = await w.call('create', 'empty', {});
-  assert.deepEqual(res, {});
-  assert.deepEqual(await w.data('read', 'empty'), {});
+  const err = await w.fail('create', 'empty', {});
+  assert.equal(err.status, 400);
+  assert.equal(err.message, 'missing data fields');
+  assert.equal(await w.call('read', 'empty'), undefined);
+  assert.deepEqual(await w.call('create', 'odd', { bogus: true }), {});
+  assert.deepEqual(await w.data('read', 'odd'), { bogus: true });
 });
 
 test('v1 list: keys and folders, 404 when empty', async () => {

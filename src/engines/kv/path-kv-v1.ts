@@ -1,7 +1,9 @@
 // src/engines/kv — the single catch-all path of an unversioned key/value store: KV v1
 // (the view `kv/` of the mount) and cubbyhole (the view `token/<tokenKey>/`) are both this
 // path with a different storage view. A secret is the request body as a JSON object, stored as-is;
-// an empty object is a valid secret. LIST of a folder is one storage `list`.
+// an empty body is refused ("missing data fields"), as both of Vault's backends do. LIST of
+// a folder is one storage `list`.
+import { ArcaError } from '../../lib/errors.js';
 import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec, HandlerContext } from '../../framework/path-spec.js';
 import { field } from '../../framework/field.js';
@@ -55,6 +57,7 @@ export function createPlainKvPath(resolve: ScopeResolver, summary: string, optio
       },
       update: async (ctx) => {
         const path = checkKeyPath(ctx.fields.path);
+        if (Object.keys(ctx.req.data).length === 0) throw new ArcaError('invalid_request', 'missing data fields');
         await writeJson(resolve(ctx), path, ctx.req.data);
         return {};
       },

@@ -45,6 +45,11 @@ test('write sets settings, creating the metadata when needed; only given fields 
   // custom_metadata appears in data responses.
   const written = await w.data('create', 'data/s', { data: { a: 1 }, options: { cas: 0 } });
   assert.deepEqual(written['custom_metadata'], { owner: 'ops' });
+  // An empty custom_metadata reads as null, as Vault's does.
+  await w.call('update', 'metadata/s', { custom_metadata: {} });
+  assert.equal((await w.data('read', 'metadata/s'))['custom_metadata'], null);
+  assert.equal((await w.data('read', 'data/s'))['metadata'] !== undefined, true);
+  assert.equal(((await w.data('read', 'data/s'))['metadata'] as Record<string, unknown>)['custom_metadata'], null);
   // No settings given: nothing is created.
   await w.call('update', 'metadata/empty', {});
   assert.equal(await w.call('read', 'metadata/empty'), undefined);

@@ -1,6 +1,6 @@
 // src/engines/kv — `subkeys/:path` of KV v2: the shape of a version without its values.
 // Every leaf becomes null; nested objects are walked down to `depth` levels (0 = all),
-// below which they too become null. Arrays are leaves.
+// below which they too become null. Arrays and empty objects are leaves (as in Vault).
 import { ArcaError } from '../../lib/errors.js';
 import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec } from '../../framework/path-spec.js';
@@ -13,7 +13,7 @@ import { readVersion } from './read-version.js';
 export function subkeysOf(data: Readonly<Record<string, unknown>>, depth: number, level = 1): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
-    const descend = isJsonObject(value) && (depth === 0 || level < depth);
+    const descend = isJsonObject(value) && Object.keys(value).length > 0 && (depth === 0 || level < depth);
     const shape = descend ? subkeysOf(value, depth, level + 1) : null;
     Object.defineProperty(out, key, { value: shape, enumerable: true, writable: true, configurable: true });
   }

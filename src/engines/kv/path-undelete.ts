@@ -1,9 +1,12 @@
 // src/engines/kv — `undelete/:path` of KV v2: clears the deletion_time of the listed
-// versions, making them readable again. Destroyed versions stay destroyed.
+// versions, making them readable again. Destroyed versions stay destroyed. As in Vault, an
+// undeleted version is rescheduled by delete_version_after counted from now (a version
+// that was never deleted is rescheduled too), so undelete cannot outlive that policy.
 import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec } from '../../framework/path-spec.js';
 import { field } from '../../framework/field.js';
 import { checkKeyPath } from './key-path.js';
+import { scheduledDeletion } from './key-metadata.js';
 import { parseVersionList, updateVersions } from './version-list.js';
 
 export const pathUndelete: AnyPathSpec = definePath({
@@ -14,12 +17,15 @@ export const pathUndelete: AnyPathSpec = definePath({
   },
   summary: 'Restore soft-deleted versions of a secret.',
   operations: {
-    update: async ({ fields: f, storage }) => {
+    update: async ({ fields: f, storage, clock }) => {
       const path = checkKeyPath(f.path);
-      const versions = parseVersionList(f.versions);
-      await updateVersions(storage, path, versions, async (_store, record) => {
-        if (record.destroyed || record.deleted === null) return false;
-        record.deleted = null;
+      const versions = parseVersionList(f.versions, 'No version number provided');
+      const now = clock.now();
+      await updateVersions(storage, path, versions, async (_store, record, _version, { meta, config }) => {
+        if (record.destroyed) return false;
+        const deleted = scheduledDeletion(meta, config, now);
+        if (record.deleted === deleted) return false;
+        record.deleted = deleted;
         return true;
       });
       return {};

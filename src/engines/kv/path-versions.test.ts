@@ -38,12 +38,24 @@ test('destroy/ removes the data for good: read is 404 with destroyed metadata, u
   assert.equal((await w.storage.scan('ver/')).length, 2);
 });
 
+test('undelete/ of a live version reschedules it by delete_version_after from now (Vault)', async () => {
+  const w = await v2();
+  await w.call('update', 'metadata/v', { delete_version_after: '1m' });
+  w.clock.advance(5_000);
+  await w.call('update', 'undelete/v', { versions: [2] });
+  const meta = await w.data('read', 'metadata/v');
+  const versions = meta['versions'] as Record<string, Record<string, unknown>>;
+  assert.equal(versions['2']?.['deletion_time'], '2026-01-01T00:01:05.000Z');
+  assert.equal(versions['1']?.['deletion_time'], '');
+});
+
 test('versions are required and must be positive integers; missing key is a no-op', async () => {
   const w = await v2();
   for (const route of ['delete', 'undelete', 'destroy']) {
     const err = await w.fail('update', `${route}/v`, {});
     assert.equal(err.status, 400);
-    assert.equal(err.message, 'no version number provided');
+    // Vault's own wording differs by route.
+    assert.equal(err.message, route === 'destroy' ? 'no version number provided' : 'No version number provided');
     assert.equal((await w.fail('update', `${route}/v`, { versions: ['x'] })).status, 400);
     assert.equal((await w.fail('update', `${route}/v`, { versions: [0] })).status, 400);
     assert.deepEqual(await w.call('update', `${route}/none`, { versions: [1] }), {});
@@ -75,6 +87,8 @@ test('subkeys/ replaces values by null, honours depth and version, 404s like dat
   assert.equal(err.status, 404);
   assert.equal(err.data?.['subkeys'], null);
   assert.deepEqual(subkeysOf({}, 0), {});
+  // Vault walks only non-empty objects: an empty one is a leaf.
+  assert.deepEqual(subkeysOf({ e: {}, n: { m: {} } }, 0), { e: null, n: { m: null } });
 });
 
 test('an unknown kv version is refused at mount time', () => {

@@ -4,15 +4,19 @@
 import { ArcaError } from '../../lib/errors.js';
 import type { Storage } from '../../storage/storage.js';
 import { versionRecord } from './key-metadata.js';
-import type { VersionRecord } from './key-metadata.js';
+import type { KeyMetadata, KvConfig, VersionRecord } from './key-metadata.js';
 import { KvV2Store } from './kv-v2-store.js';
 
 /** Most versions one request may name (bounded input; far above any max_versions). */
 const MAX_LISTED = 10_000;
 
-/** Parses `versions` ([1,2] or "1,2"): positive integers, at least one. */
-export function parseVersionList(raw: readonly string[] | undefined): number[] {
-  if (raw === undefined || raw.length === 0) throw new ArcaError('invalid_request', 'no version number provided');
+/**
+ * Parses `versions` ([1,2] or "1,2"): positive integers, at least one. `missing` is the
+ * message when none is given (Vault words it "No version number provided" on delete/ and
+ * undelete/, "no version number provided" on destroy/).
+ */
+export function parseVersionList(raw: readonly string[] | undefined, missing = 'no version number provided'): number[] {
+  if (raw === undefined || raw.length === 0) throw new ArcaError('invalid_request', missing);
   if (raw.length > MAX_LISTED) throw new ArcaError('invalid_request', `at most ${MAX_LISTED} versions may be given`);
   const out = new Set<number>();
   for (const item of raw) {
@@ -25,6 +29,12 @@ export function parseVersionList(raw: readonly string[] | undefined): number[] {
   return [...out];
 }
 
+/** What `apply` may consult besides the record: the key's metadata and the mount config. */
+export interface VersionContext {
+  readonly meta: KeyMetadata;
+  readonly config: KvConfig;
+}
+
 /**
  * In one transaction, calls `apply` for each listed version that exists; `apply` mutates
  * the record (and may touch the version's data through the store) and says whether it
@@ -34,15 +44,16 @@ export async function updateVersions(
   storage: Storage,
   path: string,
   versions: readonly number[],
-  apply: (store: KvV2Store, record: VersionRecord, version: number) => Promise<boolean>,
+  apply: (store: KvV2Store, record: VersionRecord, version: number, ctx: VersionContext) => Promise<boolean>,
 ): Promise<void> {
   await KvV2Store.transact(storage, async (store) => {
     const meta = await store.readMeta(path);
     if (meta === undefined) return;
+    const ctx: VersionContext = { meta, config: await store.readConfig() };
     let changed = false;
     for (const version of versions) {
       const record = versionRecord(meta, version);
-      if (record !== undefined && (await apply(store, record, version))) changed = true;
+      if (record !== undefined && (await apply(store, record, version, ctx))) changed = true;
     }
     if (changed) await store.writeMeta(path, meta);
   });
