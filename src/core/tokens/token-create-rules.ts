@@ -1,5 +1,5 @@
-// src/core/tokens — Vault's rules for a new token's policies, orphan status and TTLs, as a
-// pure function of the request, the parent and the mount limits. Authorisation facts that
+// src/core/tokens — Vault's rules for a new token's policies, orphan status, entity and TTLs,
+// as a pure function of the request, the parent and the mount limits. Authorisation facts that
 // need the ACL (does the caller have sudo?) are decided by the caller and passed in.
 import { ArcaError } from '../../lib/errors.js';
 import { formatDuration } from '../../lib/duration.js';
@@ -22,6 +22,7 @@ export interface CreateTokenParams {
   /** A chosen token id (root parents only). */
   readonly id?: string;
   readonly path?: string;
+  /** The entity an entity_alias resolved to: it replaces whatever the parent would pass on. */
   readonly entityId?: string;
   readonly boundCidrs?: readonly string[];
   /** Set when the token is made through a token role (token-role-rules.ts applied it). */
@@ -44,6 +45,12 @@ export interface ResolvedToken {
   readonly policies: string[];
   readonly orphan: boolean;
   readonly parent: string;
+  /**
+   * The entity the token is bound to (Vault's handleCreateCommon): the explicit one (from an
+   * entity_alias) when given, else the parent's for a child, else none: an orphan — by
+   * no_parent, create-orphan or an orphan role — never inherits its creator's entity.
+   */
+  readonly entityId: string;
   readonly ttl: number;
   readonly displayName: string;
   readonly warnings: string[];
@@ -78,10 +85,12 @@ export function resolveCreate(params: CreateTokenParams, parent: TokenEntry | un
   }
   const policies = sanitizePolicies(wanted, !params.noDefaultPolicy && !role?.decidesPolicies);
   const orphan = (role ? role.orphan : params.orphan === true) || parent === undefined;
+  const explicitEntity = params.entityId ?? '';
   return {
     policies,
     orphan,
     parent: orphan || !parent ? '' : parent.id,
+    entityId: explicitEntity !== '' ? explicitEntity : orphan || !parent ? '' : parent.entityId,
     ...creationTtl(params, policies.includes('root'), config),
     displayName: displayName(params.displayName),
   };

@@ -128,6 +128,40 @@ test('policy rules: subset of parent, root only from root, orphan needs root or 
   assert.equal(sudoChild.entry.parent, '');
 });
 
+test('entity: a child inherits its parent\'s entity; an orphan (no_parent, create-orphan, orphan role) has none unless one is given', async () => {
+  const { tokens } = world();
+  const login = await tokens.createForLogin(
+    { policies: ['dev'], displayName: 'userpass-alice', metadata: {}, ttl: 0, maxTtl: 0, period: 0, explicitMaxTtl: 0, numUses: 0, renewable: true, boundCidrs: [] },
+    { path: 'auth/userpass/login/alice', mountAccessor: 'userpass_0000', mountConfig: { defaultLeaseTtl: 300, maxLeaseTtl: 3600 }, entityId: 'ent-alice' },
+  );
+  const parent = login.entry;
+  assert.equal(parent.entityId, 'ent-alice');
+  const entityOf = async (params: Parameters<TokenStore['create']>[0], sudo = false) => (await tokens.create(params, parent, { sudo })).entry;
+
+  const child = await entityOf({});
+  assert.equal(child.entityId, 'ent-alice');
+  assert.equal(child.parent, parent.id);
+  // A grandchild through a plain child still carries it.
+  assert.equal((await tokens.create({}, child)).entry.entityId, 'ent-alice');
+  // no_parent (sudo) and the create-orphan path both set `orphan`.
+  for (const path of ['auth/token/create', 'auth/token/create-orphan']) {
+    const orphan = await entityOf({ orphan: true, path }, true);
+    assert.equal(orphan.orphan, true, path);
+    assert.equal(orphan.entityId, '', path);
+  }
+  // A role decides orphan status; its tokens inherit only when they are children.
+  assert.equal((await entityOf({ role: { name: 'orph', orphan: true, decidesPolicies: false } })).entityId, '');
+  assert.equal((await entityOf({ role: { name: 'kid', orphan: false, decidesPolicies: false } })).entityId, 'ent-alice');
+  // An explicit entity (entity_alias) wins over both rules; an empty one is no entity.
+  assert.equal((await entityOf({ entityId: 'ent-svc', role: { name: 'orph', orphan: true, decidesPolicies: false } })).entityId, 'ent-svc');
+  assert.equal((await entityOf({ entityId: 'ent-svc', role: { name: 'kid', orphan: false, decidesPolicies: false } })).entityId, 'ent-svc');
+  assert.equal((await entityOf({ entityId: '' })).entityId, 'ent-alice');
+  // Root (no entity) passes on none, orphan or not.
+  const root = await tokens.createRoot();
+  assert.equal((await tokens.create({ policies: ['a'] }, root.entry)).entry.entityId, '');
+  assert.equal((await tokens.create({ policies: ['a'], orphan: true }, root.entry)).entry.entityId, '');
+});
+
 test('revoking a parent revokes the subtree and all their leases; hooks see every token', async () => {
   const { tokens, leases, revokedLeases, revokedTokens, storage } = world();
   const root = await tokens.createRoot();

@@ -104,7 +104,7 @@ export class TokenStore {
       orphan: resolved.orphan,
       parentKey: resolved.parent,
       displayName: resolved.displayName,
-      entityId: params.entityId ?? parent?.entityId ?? '',
+      entityId: resolved.entityId,
       path: params.path ?? (params.orphan ? 'auth/token/create-orphan' : 'auth/token/create'),
     });
     return { ...created, warnings: resolved.warnings };
