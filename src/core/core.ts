@@ -290,8 +290,10 @@ export class Core {
    */
   private async authorize(req: LogicalRequest, mount: MountedBackend, path: PathMatch | undefined, unauthenticated: boolean): Promise<boolean> {
     const found = req.clientToken === '' ? undefined : await this.tokens.lookup(req.clientToken);
-    // A token used from outside its bound CIDRs is no token at all (Vault's behaviour).
-    const entry = found && addressAllowed(found.boundCidrs, req.remoteAddress) ? found : undefined;
+    // A token used from outside its bound CIDRs is no token at all (Vault's behaviour), nor is
+    // one whose entity was deleted or disabled (Vault's CheckToken: 403 "permission denied").
+    // The entity check reads the identity cache: no storage read while identity is unchanged.
+    const entry = found && addressAllowed(found.boundCidrs, req.remoteAddress) && (found.entityId === '' || (await this.identity.tokenEntityActive(found.entityId))) ? found : undefined;
     if (!entry) {
       if (unauthenticated) return false;
       throw forbidden();
@@ -307,6 +309,8 @@ export class Core {
     let template: { entityId: string; template: TemplateIdentity } | undefined;
     if (entry.entityId !== '') {
       const identity = await this.identity.effective(entry.entityId);
+      // The entity was deleted since the check above: refused as that check would have.
+      if (!identity.entity) throw forbidden();
       policies = [...new Set([...entry.policies, ...identity.policies])];
       // Rendered (and cached) for the entity the token now acts as: the merge target for a
       // token of a merged-away entity, whose entry keeps the id it was issued with.

@@ -136,6 +136,53 @@ test('disabled entities are refused; deleted ones contribute nothing and leave t
   assert.deepEqual((await store.effective('')).policies, []);
 });
 
+/** The real in-memory store, counting the reads that reach it. */
+class CountingPhysical extends InmemPhysical {
+  reads = 0;
+  override async get(key: string): Promise<Uint8Array | undefined> {
+    this.reads += 1;
+    return super.get(key);
+  }
+}
+
+test('tokenEntityActive: live and merged-away entities act; deleted, disabled and unknown ones do not; from the cache', async () => {
+  const physical = new CountingPhysical();
+  const store = new IdentityStore({ storage: physical, clock: new FakeClock() });
+  const alice = (await store.resolveLogin(login)).entityId;
+  // On another mount, so the merge below has no alias conflict.
+  const bob = (await store.resolveLogin({ ...login, mountAccessor: 'auth_userpass_2', aliasName: 'bob' })).entityId;
+  const carol = (await store.resolveLogin({ ...login, aliasName: 'carol' })).entityId;
+  assert.equal(await store.tokenEntityActive(alice), true);
+  assert.equal(await store.tokenEntityActive('never-existed'), false);
+
+  // Once seen, found and missing ids alike are answered without reading storage.
+  const before = physical.reads;
+  for (let i = 0; i < 5; i++) {
+    assert.equal(await store.tokenEntityActive(alice), true);
+    assert.equal(await store.tokenEntityActive('never-existed'), false);
+  }
+  assert.equal(physical.reads, before);
+
+  // Disabled: refused until enabled again (each write drops the cache).
+  await store.writeEntity({ id: alice, disabled: true });
+  assert.equal(await store.tokenEntityActive(alice), false);
+  await store.writeEntity({ id: alice, disabled: false });
+  assert.equal(await store.tokenEntityActive(alice), true);
+
+  // Merged away: acts as the target, and follows the target's state.
+  await store.mergeEntities({ toEntityId: bob, fromEntityIds: [alice], conflictingAliasIdsToKeep: [] });
+  assert.equal(await store.tokenEntityActive(alice), true);
+  await store.writeEntity({ id: bob, disabled: true });
+  assert.equal(await store.tokenEntityActive(alice), false);
+  await store.removeEntity(bob);
+  assert.equal(await store.tokenEntityActive(bob), false);
+  assert.equal(await store.tokenEntityActive(alice), false, 'the merge target is gone');
+
+  // Deleted (not merged): refused.
+  await store.removeEntity(carol);
+  assert.equal(await store.tokenEntityActive(carol), false);
+});
+
 test('grants: active until `until`, then gone; events granted → used (once) → expired (once)', async () => {
   const { store, clock, events } = world();
   const { entityId } = await store.resolveLogin(login);

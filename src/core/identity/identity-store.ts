@@ -98,7 +98,8 @@ export class IdentityStore {
   /**
    * The identity-derived policies of a token's entity at `now`. A disabled entity is
    * refused; a merged one answers as the entity it was merged into; an entity that no
-   * longer exists contributes nothing.
+   * longer exists contributes nothing (the request pipeline refuses its tokens before
+   * asking, see tokenEntityActive; a lookup of such a token shows no identity policies).
    */
   effective(tokenEntityId: string, now: number = this.clock.now()): Promise<EffectiveIdentity> {
     return effectiveIdentity(this.cache, tokenEntityId, now, (grants) => this.reportGrantUse(grants, now));
@@ -113,6 +114,17 @@ export class IdentityStore {
   async mergedInto(id: string): Promise<string | undefined> {
     if (id === '' || (await this.cache.entity(id))) return undefined;
     return (await this.cache.liveEntity(id))?.id;
+  }
+
+  /**
+   * Whether a token issued to `entityId` may act at all (Vault's CheckToken): its entity, or
+   * the one it was merged into, exists and is not disabled. A token of a deleted entity is
+   * refused like one of a disabled entity. Answered from IdentityCache (found and missing
+   * ids alike): no storage read once an id was seen, until an identity write drops the cache.
+   */
+  async tokenEntityActive(entityId: string): Promise<boolean> {
+    const entity = await this.cache.liveEntity(entityId);
+    return entity !== undefined && !entity.disabled;
   }
 
   private async reportGrantUse(grants: readonly GrantRecord[], now: number): Promise<void> {
