@@ -93,12 +93,63 @@ function tuneFrom(config: Record<string, unknown>): Partial<MountTune> {
   return out;
 }
 
+const MAX_OPTIONS = 64;
+const MAX_OPTION_LENGTH = 1024;
+
+/**
+ * A mount's `options` as Vault's TypeKVPairs takes them: an object whose values may be
+ * strings, numbers or booleans (weakly decoded to strings: `{"version": 2}` is "2").
+ */
+function optionsFrom(raw: Record<string, unknown>): Record<string, string> {
+  const entries = Object.entries(raw);
+  if (entries.length > MAX_OPTIONS) throw new ArcaError('invalid_request', `"options" takes at most ${MAX_OPTIONS} keys`);
+  const out: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new ArcaError('invalid_request', `invalid value for "options": ${JSON.stringify(key.slice(0, 64))} must be a string`);
+    }
+    const text = String(value);
+    if (key.length > MAX_OPTION_LENGTH || text.length > MAX_OPTION_LENGTH) {
+      throw new ArcaError('invalid_request', `"options": keys and values are at most ${MAX_OPTION_LENGTH} characters`);
+    }
+    Object.defineProperty(out, key, { value: text, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/**
+ * The options a tune leaves on a mount, as Vault's handleTuneWriteCommon: given keys are
+ * upserted, an empty value removes its key (except `version`), and on a `kv` mount the
+ * version must be 1 or 2 and may only go up. Returns the merged options and, for an
+ * upgrade, Vault's warning.
+ */
+function tunedOptions(entry: MountEntry, given: Record<string, string>): { options: Record<string, string>; warnings: string[] } {
+  const warnings: string[] = [];
+  const requested = given['version'];
+  if (entry.type === 'kv' && requested !== undefined) {
+    const from = Number(entry.options['version'] ?? '1') || 1;
+    const to = /^\s*-?\d{1,9}\s*$/.test(requested) ? Number(requested) : NaN;
+    if (Number.isNaN(to)) throw new ArcaError('invalid_request', `unable to parse options: invalid version ${JSON.stringify(requested.slice(0, 32))}`);
+    if (to !== 1 && to !== 2) throw new ArcaError('invalid_request', `invalid version provided: ${to}`);
+    if (from > to) throw new ArcaError('invalid_request', `cannot downgrade mount from version ${from}`);
+    if (from < to) {
+      warnings.push(`Upgrading mount from version ${from} to version ${to}. This mount will be unavailable for a brief period and will resume service shortly.`);
+    }
+  }
+  const options: Record<string, string> = { ...entry.options };
+  for (const [key, value] of Object.entries(given)) {
+    if (value === '' && key !== 'version') delete options[key];
+    else Object.defineProperty(options, key, { value: key === 'version' ? value.trim() : value, enumerable: true, writable: true, configurable: true });
+  }
+  return { options, warnings };
+}
+
 const mountFields = {
   path: field.string().required(),
   type: field.string().optional(),
   description: field.string().default(''),
   config: field.map().default({}),
-  options: field.stringMap().default({}),
+  options: field.map().default({}),
   local: field.bool().default(false),
   seal_wrap: field.bool().default(false),
   plugin_name: field.string().optional(),
@@ -109,7 +160,7 @@ const tuneFields = {
   default_lease_ttl: field.raw().optional(),
   max_lease_ttl: field.raw().optional(),
   description: field.string().optional(),
-  options: field.stringMap().optional(),
+  options: field.map().optional(),
   user_lockout_config: field.map().optional(),
   audit_non_hmac_request_keys: field.raw().optional(),
   audit_non_hmac_response_keys: field.raw().optional(),
@@ -186,13 +237,16 @@ function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 
           if (fields.user_lockout_config !== undefined && table !== 'auth') {
             throw new ArcaError('invalid_request', 'user_lockout_config applies to auth methods only');
           }
+          const e = ctx.core.mounts.find(table, fields.path);
+          if (!e) throw new ArcaError('invalid_request', `no ${thing} mounted at ${JSON.stringify(fields.path)}`);
+          const tuned = fields.options === undefined ? undefined : tunedOptions(e, optionsFrom(fields.options));
           await ctx.core.mounts.tune(table, fields.path, {
             ...tune,
             ...(fields.user_lockout_config !== undefined ? { user_lockout_config: lockoutConfigFrom(fields.user_lockout_config) } : {}),
             ...(fields.description !== undefined ? { description: fields.description } : {}),
-            ...(fields.options !== undefined ? { options: fields.options } : {}),
+            ...(tuned !== undefined ? { options: tuned.options } : {}),
           });
-          return undefined;
+          return tuned !== undefined && tuned.warnings.length > 0 ? { warnings: tuned.warnings } : undefined;
         },
       },
     }),
@@ -209,10 +263,11 @@ function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 
         update: async ({ fields }) => {
           let type = fields.type ?? fields.plugin_name;
           if (!type) throw new ArcaError('invalid_request', 'missing required field "type"');
-          const options = { ...fields.options };
-          if (type === 'kv-v2') {
+          const options = optionsFrom(fields.options);
+          // Vault's aliases: kv-v1 and kv-v2 are kv with the version option set.
+          if (type === 'kv-v1' || type === 'kv-v2') {
+            options['version'] = type === 'kv-v2' ? '2' : '1';
             type = 'kv';
-            options['version'] = '2';
           }
           await ctx.core.mounts.mount({
             table,
@@ -254,11 +309,18 @@ export function mountPaths(ctx: SystemContext): AnyPathSpec[] {
       operations: {
         read: async ({ req, fields }) => {
           if (!req.auth) throw forbidden();
+          // Vault answers a missing mount and a hidden one alike (403, this message), so the
+          // endpoint cannot be used to discover which mounts exist.
+          const path = `${fields.path.replace(/^\/+/, '').replace(/\/*$/, '')}/`;
+          const refused = new ArcaError(
+            'permission_denied',
+            `preflight capability check returned 403, please ensure client's policies grant access to path ${JSON.stringify(path.slice(0, 256))}`,
+          );
           const match = ctx.core.router.route(fields.path);
-          if (!match || match.mount.entry.type === 'system') throw new ArcaError('invalid_request', `no mount at ${JSON.stringify(fields.path)}`);
+          if (!match || match.mount.entry.type === 'system') throw refused;
           const e = match.mount.entry;
           const acl = await ctx.core.policies.acl(req.auth.policies);
-          if (!acl.hasAccessUnder(routePrefix(e))) throw forbidden();
+          if (!acl.hasAccessUnder(routePrefix(e))) throw refused;
           return { data: { ...describeMount(ctx, e), path: routePrefix(e) } };
         },
       },

@@ -130,6 +130,11 @@ export class MountManager {
     return moved;
   }
 
+  /**
+   * Changes a mount's settings. `options`, when given, replaces the mount's options (the
+   * caller merges); a change of options rebuilds the backend, which reads them only when
+   * created (Vault's reloadBackendCommon: a KV mount tuned to version 2 upgrades its data).
+   */
   async tune(table: MountTableName, path: string, tune: Partial<MountTune> & { description?: string; options?: Record<string, string> }): Promise<MountEntry> {
     const entry = this.find(table, path);
     if (!entry) throw new ArcaError('invalid_request', `no mount at ${JSON.stringify(normalizeMountPath(path))}`);
@@ -137,7 +142,7 @@ export class MountManager {
     const next: MountEntry = {
       ...entry,
       description: description ?? entry.description,
-      options: { ...entry.options, ...options },
+      options: options ?? entry.options,
       config: { ...entry.config, ...config },
     };
     const max = next.config.max_lease_ttl || this.deps.defaults.maxLeaseTtl;
@@ -145,11 +150,26 @@ export class MountManager {
     if (next.config.max_lease_ttl > this.deps.defaults.maxLeaseTtl) {
       throw new ArcaError('invalid_request', 'max_lease_ttl cannot be greater than the system max lease TTL');
     }
-    this.tables[table] = this.tables[table].map((e) => (e === entry ? next : e));
-    await this.writeTable(table);
     const mounted = this.deps.router.get(routePrefix(entry));
-    if (mounted) this.deps.router.add({ entry: next, handler: mounted.handler });
+    // Built before anything is written: options the backend refuses leave the mount as it was.
+    const rebuilt = mounted && sameOptions(entry.options, next.options) ? undefined : await this.build(next);
+    this.tables[table] = this.tables[table].map((e) => (e === entry ? next : e));
+    try {
+      await this.writeTable(table);
+    } catch (err) {
+      this.tables[table] = this.tables[table].map((e) => (e === next ? entry : e));
+      await rebuilt?.handler.backend.cleanup?.().catch(() => undefined);
+      throw err;
+    }
+    if (rebuilt === undefined && mounted) this.deps.router.add({ entry: next, handler: mounted.handler });
+    else if (rebuilt !== undefined) await this.swap(mounted, rebuilt);
     return next;
+  }
+
+  /** Routes `fresh` in place of `old` (same prefix), then cleans `old` up. */
+  private async swap(old: MountedBackend | undefined, fresh: MountedBackend): Promise<void> {
+    this.deps.router.add(fresh);
+    await old?.handler.backend.cleanup?.().catch(() => undefined);
   }
 
   /** The TTLs that apply to a mount, resolved against the system defaults. */
@@ -187,6 +207,13 @@ export class MountManager {
       this.deps.router.add(adopted);
       return adopted;
     }
+    const mounted = await this.build(entry);
+    this.deps.router.add(mounted);
+    return mounted;
+  }
+
+  /** Creates and initializes the backend of `entry` without routing it. */
+  private async build(entry: MountEntry): Promise<MountedBackend> {
     const plugin = this.deps.registry.get(entry.table, entry.type);
     const env: BackendEnv = {
       storage: new StorageView(this.deps.storage, storagePrefix(entry)),
@@ -199,9 +226,7 @@ export class MountManager {
     };
     const backend = plugin.factory(env);
     await backend.initialize?.();
-    const mounted = { entry, handler: new BackendHandler(backend, env) };
-    this.deps.router.add(mounted);
-    return mounted;
+    return { entry, handler: new BackendHandler(backend, env) };
   }
 
   private async readTable(table: MountTableName): Promise<MountEntry[] | undefined> {
@@ -229,7 +254,8 @@ export class MountManager {
         if (m.entry.table !== table || m.entry.type === 'system') continue;
         const next = byUuid.get(m.entry.uuid);
         if (next && next.path === m.entry.path) {
-          this.deps.router.add({ entry: next, handler: m.handler });
+          if (sameOptions(m.entry.options, next.options)) this.deps.router.add({ entry: next, handler: m.handler });
+          else await this.swap(m, await this.build(next));
           continue;
         }
         this.deps.router.remove(routePrefix(m.entry));
@@ -242,6 +268,11 @@ export class MountManager {
       }
     }
   }
+}
+
+function sameOptions(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
 }
 
 /** Deletes every key under `prefix` in bounded batches. */

@@ -1,0 +1,95 @@
+// HTTP end-to-end: sys/mounts options and tune, the KV v1 → v2 upgrade by tune,
+// sys/remount with its status, and sys/internal/ui/mounts/:path refusals, checked against
+// Vault's behaviour (vault/logical_system.go, the kv plugin's upgrade).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer } from './start-test-server.js';
+
+interface Envelope {
+  data: Record<string, unknown> | null;
+  warnings: string[] | null;
+}
+
+test('kv-v1 alias and weakly typed options; tune upgrades v1 to v2 keeping the data, refuses a downgrade', async () => {
+  const t = await startTestServer();
+  try {
+    const c = t.client;
+    assert.equal((await c.raw('POST', 'sys/mounts/old', { type: 'kv-v1' })).status, 204);
+    assert.deepEqual(((await c.raw('GET', 'sys/mounts/old')).body as Envelope).data?.['options'], { version: '1' });
+    // node-vault and hvac users send {"version": 2} as a number.
+    assert.equal((await c.raw('POST', 'sys/mounts/num', { type: 'kv', options: { version: 2 } })).status, 204);
+    const num = (await c.raw('GET', 'sys/mounts/num/tune')).body as Envelope;
+    assert.deepEqual(num.data?.['options'], { version: '2' });
+
+    await c.write('old/app/db', { password: 'p1' });
+    await c.write('old/top', { a: '1' });
+    const bad = await c.raw('POST', 'sys/mounts/old/tune', { options: { version: 3 } });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body, { errors: ['invalid version provided: 3'] });
+
+    const up = await c.raw('POST', 'sys/mounts/old/tune', { options: { version: '2' } });
+    assert.equal(up.status, 200);
+    assert.match((up.body as Envelope).warnings?.[0] ?? '', /^Upgrading mount from version 1 to version 2\./);
+    const read = await c.raw('GET', 'old/data/app/db');
+    assert.equal(read.status, 200);
+    assert.deepEqual((read.body as { data: { data: unknown } }).data.data, { password: 'p1' });
+    const meta = (await c.raw('GET', 'old/metadata/top')).body as { data: { current_version: number; oldest_version: number } };
+    assert.equal(meta.data.current_version, 1);
+    assert.equal(meta.data.oldest_version, 1);
+
+    const down = await c.raw('POST', 'sys/mounts/old/tune', { options: { version: '1' } });
+    assert.equal(down.status, 400);
+    assert.deepEqual(down.body, { errors: ['cannot downgrade mount from version 2'] });
+    assert.equal((await c.raw('GET', 'old/data/app/db')).status, 200);
+
+    // Other options are upserted; an empty value removes one.
+    await c.write('sys/mounts/old/tune', { options: { team: 'ops' } });
+    assert.deepEqual(((await c.raw('GET', 'sys/mounts/old/tune')).body as Envelope).data?.['options'], { version: '2', team: 'ops' });
+    await c.write('sys/mounts/old/tune', { options: { team: '' } });
+    assert.deepEqual(((await c.raw('GET', 'sys/mounts/old/tune')).body as Envelope).data?.['options'], { version: '2' });
+    assert.equal((await c.raw('POST', 'sys/mounts/old/tune', { options: { team: { nested: true } } })).status, 400);
+  } finally {
+    await t.close();
+  }
+});
+
+test('sys/remount answers a migration id whose status is success; the moved KV mount keeps its data', async () => {
+  const t = await startTestServer();
+  try {
+    const c = t.client;
+    await c.write('sys/mounts/src', { type: 'kv', options: { version: '2' } });
+    await c.write('src/data/k', { data: { v: 'x' } });
+    const moved = await c.raw('POST', 'sys/remount', { from: 'src', to: 'dst' });
+    assert.equal(moved.status, 200);
+    const id = ((moved.body as Envelope).data as { migration_id: string }).migration_id;
+    const status = await c.raw('GET', `sys/remount/status/${id}`);
+    assert.equal(status.status, 200);
+    assert.deepEqual((status.body as Envelope).data, {
+      migration_id: id,
+      migration_info: { source_mount: 'src/', target_mount: 'dst/', status: 'success' },
+    });
+    assert.deepEqual(((await c.raw('GET', 'dst/data/k')).body as { data: { data: unknown } }).data.data, { v: 'x' });
+    const unknown = await c.raw('GET', 'sys/remount/status/00000000-0000-0000-0000-000000000000');
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(unknown.body, { errors: [] });
+  } finally {
+    await t.close();
+  }
+});
+
+test('sys/internal/ui/mounts/:path: no mount and a hidden mount are the same 403 as in Vault', async () => {
+  const t = await startTestServer();
+  try {
+    const c = t.client;
+    const none = await c.raw('GET', 'sys/internal/ui/mounts/nowhere/x');
+    assert.equal(none.status, 403);
+    assert.deepEqual(none.body, {
+      errors: ['preflight capability check returned 403, please ensure client\'s policies grant access to path "nowhere/x/"'],
+    });
+    const found = await c.raw('GET', 'sys/internal/ui/mounts/secret/data/a/b');
+    assert.equal(found.status, 200);
+    assert.equal((found.body as Envelope).data?.['path'], 'secret/');
+  } finally {
+    await t.close();
+  }
+});
