@@ -25,6 +25,7 @@ function describeMount(ctx: SystemContext, e: MountEntry): Record<string, unknow
       max_lease_ttl: e.config.max_lease_ttl,
       force_no_cache: false,
       ...auditKeysOf(e.config),
+      ...visibilityOf(e.config),
     },
     options: Object.keys(e.options).length > 0 ? e.options : null,
     local: e.local,
@@ -44,6 +45,18 @@ function auditKeysOf(config: MountTune): Record<string, readonly string[]> {
     if (keys !== undefined && keys.length > 0) out[name] = [...keys];
   }
   return out;
+}
+
+/** Vault shows listing_visibility only when it is set. */
+function visibilityOf(config: MountTune): Record<string, string> {
+  return config.listing_visibility !== undefined && config.listing_visibility !== '' ? { listing_visibility: config.listing_visibility } : {};
+}
+
+/** Vault's ListingVisibilityType: "" (default), "unauth" or "hidden". */
+function visibilityFrom(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (raw === '' || raw === 'unauth' || raw === 'hidden') return raw;
+  throw new ArcaError('invalid_request', `invalid listing_visibility ${typeof raw === 'string' ? raw.slice(0, 32) : typeof raw}`);
 }
 
 const AUDIT_KEY_FIELDS = ['audit_non_hmac_request_keys', 'audit_non_hmac_response_keys'] as const;
@@ -86,6 +99,8 @@ function tuneFrom(config: Record<string, unknown>): Partial<MountTune> {
   const m = ttlOf(config['max_lease_ttl'], 'max_lease_ttl');
   if (d !== undefined) out.default_lease_ttl = d;
   if (m !== undefined) out.max_lease_ttl = m;
+  const visibility = visibilityFrom(config['listing_visibility']);
+  if (visibility !== undefined) out.listing_visibility = visibility;
   for (const name of AUDIT_KEY_FIELDS) {
     const keys = auditKeysFrom(config[name], name);
     if (keys !== undefined) out[name] = keys;
@@ -164,6 +179,7 @@ const tuneFields = {
   user_lockout_config: field.map().optional(),
   audit_non_hmac_request_keys: field.raw().optional(),
   audit_non_hmac_response_keys: field.raw().optional(),
+  listing_visibility: field.raw().optional(),
 };
 
 /** Vault's user_lockout_config: durations as "15m" or seconds, threshold a count. */
@@ -212,8 +228,10 @@ function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 
               max_lease_ttl: r.maxLeaseTtl,
               force_no_cache: false,
               description: e.description,
-              options: e.options,
+              // Vault shows options only when the mount has some.
+              ...(Object.keys(e.options).length > 0 ? { options: e.options } : {}),
               ...auditKeysOf(e.config),
+              ...visibilityOf(e.config),
               ...(table === 'auth'
                 ? {
                     user_lockout_config: {
@@ -233,6 +251,7 @@ function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 
             max_lease_ttl: fields.max_lease_ttl,
             audit_non_hmac_request_keys: fields.audit_non_hmac_request_keys,
             audit_non_hmac_response_keys: fields.audit_non_hmac_response_keys,
+            listing_visibility: fields.listing_visibility,
           });
           if (fields.user_lockout_config !== undefined && table !== 'auth') {
             throw new ArcaError('invalid_request', 'user_lockout_config applies to auth methods only');

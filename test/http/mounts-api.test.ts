@@ -53,6 +53,28 @@ test('kv-v1 alias and weakly typed options; tune upgrades v1 to v2 keeping the d
   }
 });
 
+test('tune round-trips listing_visibility; options appear in tune only when set', async () => {
+  const t = await startTestServer();
+  try {
+    const c = t.client;
+    await c.write('sys/mounts/plain', { type: 'kv' });
+    const before = (await c.raw('GET', 'sys/mounts/plain/tune')).body as Envelope;
+    assert.equal(Object.prototype.hasOwnProperty.call(before.data, 'options'), false);
+    assert.equal(Object.prototype.hasOwnProperty.call(before.data, 'listing_visibility'), false);
+    assert.equal((await c.raw('POST', 'sys/mounts/plain/tune', { listing_visibility: 'unauth' })).status, 204);
+    assert.equal(((await c.raw('GET', 'sys/mounts/plain/tune')).body as Envelope).data?.['listing_visibility'], 'unauth');
+    const described = (await c.raw('GET', 'sys/mounts/plain')).body as Envelope;
+    assert.equal((described.data?.['config'] as Record<string, unknown>)['listing_visibility'], 'unauth');
+    const bad = await c.raw('POST', 'sys/mounts/plain/tune', { listing_visibility: 'everyone' });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body, { errors: ['invalid listing_visibility everyone'] });
+    await c.write('sys/mounts/plain/tune', { listing_visibility: '' });
+    assert.equal(Object.prototype.hasOwnProperty.call(((await c.raw('GET', 'sys/mounts/plain/tune')).body as Envelope).data, 'listing_visibility'), false);
+  } finally {
+    await t.close();
+  }
+});
+
 test('sys/remount answers a migration id whose status is success; the moved KV mount keeps its data', async () => {
   const t = await startTestServer();
   try {
