@@ -125,3 +125,15 @@ test('LIST metadata without a trailing slash lists the root; read of it is 400',
   assert.deepEqual(await w.data('list', 'metadata'), { keys: ['k'] });
   assert.equal((await w.fail('read', 'metadata')).message, 'missing path');
 });
+
+test('list with exclude_deleted leaves out keys whose current version is deleted or destroyed', async () => {
+  const w = v2();
+  for (const k of ['live', 'gone', 'burnt', 'dir/x']) await w.call('create', `data/${k}`, { data: { a: 1 } });
+  await w.call('create', 'metadata/empty', { max_versions: 3 });
+  await w.call('delete', 'data/gone');
+  await w.call('update', 'destroy/burnt', { versions: [1] });
+  assert.deepEqual(await w.data('list', 'metadata/'), { keys: ['burnt', 'dir/', 'empty', 'gone', 'live'] });
+  assert.deepEqual(await w.data('list', 'metadata/', { exclude_deleted: true }), { keys: ['dir/', 'empty', 'live'] });
+  await w.call('delete', 'data/dir/x');
+  assert.equal(await w.call('list', 'metadata/dir/', { exclude_deleted: 'true' }), undefined);
+});

@@ -8,7 +8,7 @@ import { field } from '../../framework/field.js';
 import type { FieldValues } from '../../framework/field.js';
 import { checkKeyPath, checkListPrefix } from './key-path.js';
 import { checkCustomMetadata, parseCustomMetadata } from './custom-metadata.js';
-import { emptyMetadata, metadataView } from './key-metadata.js';
+import { emptyMetadata, isLive, metadataView, versionRecord } from './key-metadata.js';
 import type { KeyMetadata, KvConfig } from './key-metadata.js';
 import { KvV2Store } from './kv-v2-store.js';
 import { requireMergePatch } from './merge-patch.js';
@@ -23,6 +23,7 @@ const fields = {
   cas_required: field.bool().optional('Require check-and-set on every write of this key.'),
   delete_version_after: field.duration().optional('Soft-delete each version this long after it is written; 0 = never.'),
   custom_metadata: field.map().optional('Version-independent string pairs describing the secret.'),
+  exclude_deleted: field.bool().default(false, 'On list, leave out keys whose current version is deleted or destroyed.'),
 };
 
 type Values = FieldValues<typeof fields>;
@@ -54,6 +55,26 @@ function patchCustom(current: Record<string, string> | null, patch: Record<strin
   return out;
 }
 
+/**
+ * `exclude_deleted` (Vault 1.20's kv plugin): folders stay; a key goes when its current
+ * version is not readable (soft-deleted by now, or destroyed). Vault itself drops a key
+ * whose current version has any deletion_time, even one still in the future; a version
+ * that is still readable is kept here.
+ */
+async function withoutDeleted(store: KvV2Store, prefix: string, keys: readonly string[], now: number): Promise<string[]> {
+  const out: string[] = [];
+  for (const key of keys) {
+    if (key.endsWith('/')) {
+      out.push(key);
+      continue;
+    }
+    const meta = await store.readMeta(prefix + key);
+    const current = meta === undefined ? undefined : versionRecord(meta, meta.current);
+    if (current === undefined || isLive(current, now)) out.push(key);
+  }
+  return out;
+}
+
 export const pathMetadata: AnyPathSpec = definePath({
   pattern: 'metadata(?:/(?<path>.*))?',
   pureReads: true,
@@ -66,8 +87,11 @@ export const pathMetadata: AnyPathSpec = definePath({
       return meta === undefined ? undefined : { data: metadataView(meta) };
     },
 
-    list: async ({ fields: f, storage }) => {
-      const keys = await new KvV2Store(storage).list(checkListPrefix(f.path));
+    list: async ({ fields: f, storage, clock }) => {
+      const store = new KvV2Store(storage, { shared: true });
+      const prefix = checkListPrefix(f.path);
+      const listed = await store.list(prefix);
+      const keys = f.exclude_deleted ? await withoutDeleted(store, prefix, listed, clock.now()) : listed;
       return keys.length === 0 ? undefined : { data: { keys } };
     },
 
