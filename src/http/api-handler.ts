@@ -8,6 +8,7 @@ import type { CoreResponse } from '../core/core-response.js';
 import type { HttpInput, HttpOutput } from './http-exchange.js';
 import { parseRequest } from './parse-request.js';
 import { renderError, renderSuccess } from './render-response.js';
+import { injectsDataAtTopLevel } from './top-level-data-routes.js';
 
 export interface RequestProcessor {
   handle(req: LogicalRequest): Promise<CoreResponse | undefined>;
@@ -30,7 +31,7 @@ export function createApiHandler(core: RequestProcessor, logger: Logger, observe
       const req = parseRequest(input);
       requestId = req.id;
       path = req.path;
-      out = renderSuccess(req.id, await core.handle(req));
+      out = renderSuccess(req.id, await core.handle(req), { topLevelData: injectsDataAtTopLevel(req.path) });
     } catch (err) {
       if (!isArcaError(err) || err.status >= 500) {
         logger.error({ requestId, path, err: describe(err) }, 'request failed');

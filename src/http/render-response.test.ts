@@ -50,3 +50,19 @@ test('an empty success is 204 without a body', () => {
   assert.deepEqual([renderSuccess('r', undefined).status, renderSuccess('r', undefined).body], [204, '']);
   assert.equal(renderSuccess('r', { warnings: [] }).status, 204);
 });
+
+test('topLevelData repeats each data key before the envelope; the envelope wins a clash; wrapped answers have none', () => {
+  const out = renderSuccess('r1', { data: { 'secret/': { type: 'kv' }, request_id: 'spoof' }, mountType: 'system' }, { topLevelData: true });
+  const body = JSON.parse(String(out.body)) as Record<string, unknown>;
+  assert.deepEqual(body['secret/'], { type: 'kv' });
+  assert.equal(body['request_id'], 'r1');
+  assert.deepEqual(body['data'], { 'secret/': { type: 'kv' }, request_id: 'spoof' });
+  assert.ok(String(out.body).startsWith('{"secret/":{"type":"kv"},'));
+  const wrapped = renderSuccess('r2', {
+    data: { a: 1 },
+    wrapInfo: { token: 't', accessor: 'a', ttl: 60, creation_time: '', creation_path: 'sys/wrapping/wrap' },
+  }, { topLevelData: true });
+  assert.equal(Object.prototype.hasOwnProperty.call(JSON.parse(String(wrapped.body)), 'a'), false);
+  const plain = JSON.parse(String(renderSuccess('r3', { data: { a: 1 } }).body)) as Record<string, unknown>;
+  assert.equal(Object.prototype.hasOwnProperty.call(plain, 'a'), false);
+});

@@ -10,7 +10,11 @@ import { isShared } from '../lib/shared-value.js';
 const BASE_HEADERS = { 'cache-control': 'no-store' } as const;
 const JSON_HEADERS = { ...BASE_HEADERS, 'content-type': 'application/json' } as const;
 
-export function renderSuccess(requestId: string, res: CoreResponse | undefined): HttpOutput {
+/**
+ * `topLevelData`: also write each data key at the top level of the body, before the
+ * envelope (see top-level-data-routes.ts); never for a wrapped answer, whose data is null.
+ */
+export function renderSuccess(requestId: string, res: CoreResponse | undefined, options: { readonly topLevelData?: boolean } = {}): HttpOutput {
   if (res?.raw) {
     return { status: res.status ?? 200, headers: { ...BASE_HEADERS, 'content-type': res.raw.contentType }, body: res.raw.body };
   }
@@ -23,12 +27,20 @@ export function renderSuccess(requestId: string, res: CoreResponse | undefined):
   // The envelope is written field by field, in Vault's order, so a shared `data` value (a KV
   // read answered from cache, see lib/shared-value.ts) is serialised once, not per request.
   const body =
-    `{"request_id":${JSON.stringify(requestId)},"lease_id":${JSON.stringify(res.leaseId ?? '')},` +
+    `{${options.topLevelData === true && data !== null ? topLevelText(data) : ''}` +
+    `"request_id":${JSON.stringify(requestId)},"lease_id":${JSON.stringify(res.leaseId ?? '')},` +
     `"renewable":${JSON.stringify(res.renewable ?? false)},"lease_duration":${JSON.stringify(res.leaseDuration ?? 0)},` +
     `"data":${dataText(data)},"wrap_info":${JSON.stringify(res.wrapInfo ?? null)},` +
     `"warnings":${res.warnings && res.warnings.length > 0 ? JSON.stringify(res.warnings) : 'null'},` +
     `"auth":${res.wrapInfo ? 'null' : JSON.stringify(res.auth ?? null)},"mount_type":${JSON.stringify(res.mountType ?? '')}}`;
   return { status: res.status ?? 200, headers: JSON_HEADERS, body };
+}
+
+/** `"key":value,` for each data key (Vault's HTTPSysInjector). */
+function topLevelText(data: Readonly<Record<string, unknown>>): string {
+  let text = '';
+  for (const [key, value] of Object.entries(data)) text += `${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'},`;
+  return text;
 }
 
 const sharedTexts = new WeakMap<object, string>();

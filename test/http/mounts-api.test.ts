@@ -99,6 +99,24 @@ test('sys/remount answers a migration id whose status is success; the moved KV m
   }
 });
 
+test('sys/mounts and sys/auth repeat their data at the top level, as Vault does for its legacy sys routes', async () => {
+  const t = await startTestServer();
+  try {
+    const mounts = (await t.client.raw('GET', 'sys/mounts')).body as Record<string, unknown> & Envelope;
+    assert.deepEqual(mounts['secret/'], mounts.data?.['secret/']);
+    assert.equal(typeof mounts['request_id'], 'string');
+    const auths = (await t.client.raw('GET', 'sys/auth')).body as Record<string, unknown> & Envelope;
+    assert.deepEqual(auths['token/'], auths.data?.['token/']);
+    const one = (await t.client.raw('GET', 'sys/mounts/secret')).body as Record<string, unknown>;
+    assert.equal(one['type'], 'kv');
+    // KV reads do not.
+    await t.client.write('secret/data/k', { data: { type: 'x' } });
+    assert.equal(Object.prototype.hasOwnProperty.call((await t.client.raw('GET', 'secret/data/k')).body, 'metadata'), false);
+  } finally {
+    await t.close();
+  }
+});
+
 test('sys/internal/ui/mounts/:path: no mount and a hidden mount are the same 403 as in Vault', async () => {
   const t = await startTestServer();
   try {
