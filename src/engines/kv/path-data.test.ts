@@ -27,6 +27,9 @@ test('each write adds a version; ?version= reads an older one', async () => {
   assert.deepEqual((await w.data('read', 'data/k'))['data'], { n: 2 });
   assert.deepEqual((await w.data('read', 'data/k', { version: '1' }))['data'], { n: 1 });
   assert.equal(await w.call('read', 'data/k', { version: '9' }), undefined);
+  // Vault: version 0 or below is the current version.
+  assert.deepEqual((await w.data('read', 'data/k', { version: '0' }))['data'], { n: 2 });
+  assert.deepEqual((await w.data('read', 'data/k', { version: '-1' }))['data'], { n: 2 });
 });
 
 test('an empty data object is a valid version; a missing one is 400', async () => {

@@ -16,7 +16,8 @@ import { readVersion } from './read-version.js';
 
 const fields = {
   path: field.string().required('Location of the secret.'),
-  version: field.int(0).optional('On read, the version to return (0 or absent: the current one).'),
+  // Vault reads any version <= 0 as the current one.
+  version: field.int().optional('On read, the version to return (0, negative or absent: the current one).'),
   data: field.map().optional('The key/value pairs stored as the new version.'),
   options: field.map().optional('Write options; "cas" enables check-and-set.'),
 };

@@ -25,8 +25,9 @@ export const pathSubkeys: AnyPathSpec = definePath({
   pureReads: true,
   fields: {
     path: field.string().required('Location of the secret.'),
-    version: field.int(0).optional('The version to describe (0 or absent: the current one).'),
-    depth: field.int(0, 1_000_000).optional('How deep to walk nested objects (0 = no limit).'),
+    // As in Vault: a version <= 0 is the current one; a negative depth keeps only the top keys.
+    version: field.int().optional('The version to describe (0, negative or absent: the current one).'),
+    depth: field.int(-1_000_000, 1_000_000).optional('How deep to walk nested objects (0 = no limit).'),
   },
   summary: 'The keys of a secret version, with values replaced by null.',
   operations: {

@@ -81,6 +81,8 @@ test('subkeys/ replaces values by null, honours depth and version, 404s like dat
   assert.deepEqual((await w.data('read', 'subkeys/s', { version: 1, depth: 1 }))['subkeys'], { a: null, b: null, f: null });
   assert.deepEqual((await w.data('read', 'subkeys/s', { version: 1, depth: '2' }))['subkeys'], { a: null, b: { c: null, d: null }, f: null });
   assert.deepEqual((await w.data('read', 'subkeys/s'))['subkeys'], { z: null });
+  assert.deepEqual((await w.data('read', 'subkeys/s', { version: 1, depth: -1 }))['subkeys'], { a: null, b: null, f: null });
+  assert.deepEqual((await w.data('read', 'subkeys/s', { version: -3 }))['subkeys'], { z: null });
   assert.equal(await w.call('read', 'subkeys/none'), undefined);
   await w.call('delete', 'data/s');
   const err = await w.fail('read', 'subkeys/s');
