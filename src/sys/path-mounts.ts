@@ -204,8 +204,17 @@ function lockoutConfigFrom(raw: Record<string, unknown>): UserLockoutConfig {
   };
 }
 
+/**
+ * A mount path as Vault's messages quote it: sanitised with a trailing slash, under "auth/"
+ * for auth methods, bounded. Terraform's provider matches "No secret engine mount at" and
+ * "No auth engine at" to notice a mount deleted behind its back, so those texts are Vault's.
+ */
+function shown(table: MountTableName, path: string): string {
+  const p = `${path.replace(/^\/+/, '').replace(/\/*$/, '').slice(0, 256)}/`;
+  return table === 'auth' ? `auth/${p}` : p;
+}
+
 function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 'auth'): AnyPathSpec[] {
-  const thing = table === 'auth' ? 'auth method' : 'secrets engine';
   return [
     definePath({
       pattern: base,
@@ -219,7 +228,7 @@ function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 
       operations: {
         read: async ({ fields }) => {
           const e = ctx.core.mounts.find(table, fields.path);
-          if (!e) throw new ArcaError('invalid_request', `no ${thing} mounted at ${JSON.stringify(fields.path)}`);
+          if (!e) throw new ArcaError('invalid_request', `cannot fetch sysview for path ${JSON.stringify(shown(table, fields.path))}`);
           const r = ctx.core.mounts.mountConfig(e);
           const lockout = resolveLockout(e.config.user_lockout_config);
           return {
@@ -257,7 +266,7 @@ function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 
             throw new ArcaError('invalid_request', 'user_lockout_config applies to auth methods only');
           }
           const e = ctx.core.mounts.find(table, fields.path);
-          if (!e) throw new ArcaError('invalid_request', `no ${thing} mounted at ${JSON.stringify(fields.path)}`);
+          if (!e) throw new ArcaError('invalid_request', `tune of path ${JSON.stringify(shown(table, fields.path))} failed: no mount entry found`);
           const tuned = fields.options === undefined ? undefined : tunedOptions(e, optionsFrom(fields.options));
           await ctx.core.mounts.tune(table, fields.path, {
             ...tune,
@@ -276,7 +285,7 @@ function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 
       operations: {
         read: async ({ fields }) => {
           const e = ctx.core.mounts.find(table, fields.path);
-          if (!e) throw new ArcaError('invalid_request', `no ${thing} mounted at ${JSON.stringify(fields.path)}`);
+          if (!e) throw new ArcaError('invalid_request', table === 'auth' ? `No auth engine at ${shown(table, fields.path).slice(5)}` : `No secret engine mount at ${shown(table, fields.path)}`);
           return { data: describeMount(ctx, e) };
         },
         update: async ({ fields }) => {

@@ -117,6 +117,25 @@ test('sys/mounts and sys/auth repeat their data at the top level, as Vault does 
   }
 });
 
+test('a missing mount is reported in Vault\'s words (Terraform matches them)', async () => {
+  const t = await startTestServer();
+  try {
+    const cases: Array<[string, string, string]> = [
+      ['GET', 'sys/mounts/gone', 'No secret engine mount at gone/'],
+      ['GET', 'sys/auth/gone', 'No auth engine at gone/'],
+      ['GET', 'sys/mounts/gone/tune', 'cannot fetch sysview for path "gone/"'],
+      ['POST', 'sys/auth/gone/tune', 'tune of path "auth/gone/" failed: no mount entry found'],
+    ];
+    for (const [method, path, message] of cases) {
+      const res = await t.client.raw(method as 'GET' | 'POST', path, method === 'POST' ? { description: 'x' } : undefined);
+      assert.equal(res.status, 400, path);
+      assert.deepEqual(res.body, { errors: [message] }, path);
+    }
+  } finally {
+    await t.close();
+  }
+});
+
 test('sys/internal/ui/mounts/:path: no mount and a hidden mount are the same 403 as in Vault', async () => {
   const t = await startTestServer();
   try {
