@@ -1,9 +1,10 @@
 // bench — a short SQLite KV read run (the hot path of the full bench) for profiling changes:
 // `node dist/bench/quick-read.js` (ARCA_BENCH_AUDIT=off to measure without the audit
 // device, ARCA_BENCH_SECONDS to lengthen, ARCA_BENCH_STORAGE=postgres for PostgreSQL in a
-// table of its own, dropped afterwards). Prints the ceiling and the Arca read in one run,
-// each with the server process's CPU time per request (from /proc, Linux only): on a
-// shared machine req/s moves with other load, CPU per request much less.
+// table of its own, dropped afterwards; ARCA_BENCH_WRITES=on for KV writes and token
+// creation too). Prints the ceiling and the Arca read in one run, each with the server
+// process's CPU time per request (from /proc, Linux only): on a shared machine req/s moves
+// with other load, CPU per request much less.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { HostHandle } from './host-handle.js';
@@ -18,6 +19,8 @@ const seconds = Number(process.env['ARCA_BENCH_SECONDS'] ?? 5);
 const storage = process.env['ARCA_BENCH_STORAGE'] === 'postgres' ? 'postgres' : 'sqlite';
 const POSTGRES_URL = process.env['ARCA_BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const warmupMs = 1000;
+/** ARCA_BENCH_WRITES=on also measures KV writes and token creation (storage write paths). */
+const writes = process.env['ARCA_BENCH_WRITES'] === 'on';
 
 interface HostCpu {
   /** CPU milliseconds (user + system) of the whole server host process. */
@@ -72,6 +75,12 @@ async function main(): Promise<void> {
       if (!audit) await fetch(`${host.address}/v1/sys/audit/file`, { method: 'DELETE', headers: { 'X-Vault-Token': host.rootToken } });
       const line = await measured('KV v2 read', { baseUrl: host.address, kind: 'get', path: fixture.readPath, token: fixture.token, concurrency: 64, valueBytes: 0 });
       console.log(`  ${line} [${storage}, audit ${audit ? 'on' : 'off'}]`);
+      if (writes) {
+        const write = await measured('KV v2 write', { baseUrl: host.address, kind: 'kv-write', path: '/v1/secret/data/bench/w-', token: fixture.token, concurrency: 64, valueBytes: 1024 });
+        console.log(`  ${write} [${storage}]`);
+        const create = await measured('token create', { baseUrl: host.address, kind: 'token-create', path: '/v1/auth/token/create', token: host.rootToken, concurrency: 64, valueBytes: 0 });
+        console.log(`  ${create} [${storage}]`);
+      }
     } finally {
       await host.close();
     }
