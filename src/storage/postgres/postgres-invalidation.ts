@@ -154,7 +154,7 @@ export class PostgresInvalidation {
 
   private async connect(): Promise<void> {
     // Named after the channel so an operator (or a test) can find this node's listener.
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: listenerName(this.channel) });
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: listenerName(this.channel), keepAlive: true });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     client.on('notification', (msg) => {
@@ -164,6 +164,13 @@ export class PostgresInvalidation {
     });
     try {
       await client.connect();
+      // The server keeps a listener's place in its notification queue until the session
+      // ends, and a session whose client vanished (a half-open link this side gave up on)
+      // ends only when the server notices: by TCP keepalive, two hours by default. Meanwhile
+      // the queue cannot be trimmed, and once full (8 GB) every NOTIFY — every write — fails.
+      // Ask for probes after 10 s idle, 5 s apart, 3 lost: such a session ends within ~25 s.
+      // (Ignored on Unix-socket connections; a server refusing them is not fatal.)
+      await client.query('SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3').catch(() => undefined);
       for (const channel of [this.channel, this.keysChannel, this.pingChannel]) {
         await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       }
