@@ -83,6 +83,24 @@ export class ServerMetrics implements ApiObserver, CoreMetrics {
         if (c && !c.sealed) this.set(c.barrier.keyStatus().term);
       },
     });
+    new Gauge({
+      name: 'arca_barrier_cache_entries',
+      help: 'Decrypted entries held in the barrier read cache',
+      registers: [this.registry],
+      collect() {
+        const c = core();
+        this.set(c && !c.sealed ? c.barrier.cachedEntries : 0);
+      },
+    });
+    new Gauge({
+      name: 'arca_barrier_cache_live',
+      help: 'Whether reads are served from the barrier read cache (0 while sealed, with the cache disabled, or while the PostgreSQL change feed is down)',
+      registers: [this.registry],
+      collect() {
+        const c = core();
+        this.set(c && !c.sealed && c.barrier.cacheLive ? 1 : 0);
+      },
+    });
     const leaseCounter = (name: string, help: string, pick: (s: LeaseStats) => number): void => {
       // The lease manager counts since it was built (each unseal builds a new one); the
       // Prometheus counter adds what happened since the last scrape, so it never goes down.

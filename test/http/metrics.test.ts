@@ -29,6 +29,8 @@ test('sys/metrics exposes request, audit, barrier and lease series', async () =>
     assert.ok(sample(text, 'arca_http_requests_total') >= 1);
     assert.ok(sample(text, 'arca_audit_records_written_total') >= 2);
     assert.ok(sample(text, 'arca_barrier_key_term') >= 1);
+    assert.ok(sample(text, 'arca_barrier_cache_entries') >= 1, 'the token and its lookups were cached');
+    assert.equal(sample(text, 'arca_barrier_cache_live'), 1);
     assert.ok(sample(text, 'arca_leases_reaped_total') >= 1);
     assert.match(text, /arca_http_request_duration_seconds_bucket/);
     assert.match(text, /arca_handler_duration_seconds_bucket\{le="[^"]+",mount_type="kv"\}/);
