@@ -214,6 +214,8 @@ function shown(table: MountTableName, path: string): string {
   return table === 'auth' ? `auth/${p}` : p;
 }
 
+const UNTUNABLE = ['cubbyhole/', 'sys/', 'audit/', 'identity/'];
+
 function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 'auth'): AnyPathSpec[] {
   return [
     definePath({
@@ -265,6 +267,9 @@ function tablePaths(ctx: SystemContext, table: MountTableName, base: 'mounts' | 
           if (fields.user_lockout_config !== undefined && table !== 'auth') {
             throw new ArcaError('invalid_request', 'user_lockout_config applies to auth methods only');
           }
+          const target = shown(table, fields.path);
+          // Vault's untunableMounts: the built-in secret mounts keep their settings.
+          if (UNTUNABLE.some((p) => target.startsWith(p))) throw new ArcaError('invalid_request', `cannot tune ${JSON.stringify(target)}`);
           const e = ctx.core.mounts.find(table, fields.path);
           if (!e) throw new ArcaError('invalid_request', `tune of path ${JSON.stringify(shown(table, fields.path))} failed: no mount entry found`);
           const tuned = fields.options === undefined ? undefined : tunedOptions(e, optionsFrom(fields.options));

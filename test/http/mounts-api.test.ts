@@ -125,6 +125,10 @@ test('a missing mount is reported in Vault\'s words (Terraform matches them)', a
       ['GET', 'sys/auth/gone', 'No auth engine at gone/'],
       ['GET', 'sys/mounts/gone/tune', 'cannot fetch sysview for path "gone/"'],
       ['POST', 'sys/auth/gone/tune', 'tune of path "auth/gone/" failed: no mount entry found'],
+      // Vault's untunableMounts.
+      ['POST', 'sys/mounts/cubbyhole/tune', 'cannot tune "cubbyhole/"'],
+      ['POST', 'sys/mounts/sys/tune', 'cannot tune "sys/"'],
+      ['POST', 'sys/mounts/identity/tune', 'cannot tune "identity/"'],
     ];
     for (const [method, path, message] of cases) {
       const res = await t.client.raw(method as 'GET' | 'POST', path, method === 'POST' ? { description: 'x' } : undefined);
