@@ -65,3 +65,21 @@ test('two nodes on one PostgreSQL database: each caches hot reads, and a write o
     await cluster.close();
   }
 });
+
+test('two nodes on one PostgreSQL database: a kv mount tuned to version 2 on one node serves v2 on the other', { skip: await skipUnlessService('PostgreSQL', 5432) }, async () => {
+  const cluster = await startPostgresNodes(2);
+  const [a, b] = cluster.nodes as [RunningServer, RunningServer];
+  try {
+    const rootA = new ArcaClient({ address: a.address, token: a.rootToken });
+    const rootB = new ArcaClient({ address: b.address, token: a.rootToken });
+    await rootA.write('sys/mounts/up', { type: 'kv', options: { version: '1' } });
+    await rootA.write('up/app', { v: '1' });
+    await eventually(async () => (await rootB.raw('GET', 'up/app')).status === 200, 'B routes the v1 mount');
+    const tuned = await rootA.raw('POST', 'sys/mounts/up/tune', { options: { version: '2' } });
+    assert.equal(tuned.status, 200);
+    const v2OnB = async (): Promise<unknown> => ((await rootB.raw('GET', 'up/data/app')).body as { data?: { data?: { v?: unknown } } }).data?.data?.v;
+    await eventually(async () => (await v2OnB()) === '1', 'B rebuilds the backend as v2 and reads the upgraded secret');
+  } finally {
+    await cluster.close();
+  }
+});
