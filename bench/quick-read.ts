@@ -4,8 +4,8 @@
 // table of its own, dropped afterwards; ARCA_BENCH_WRITES=on for KV writes and token
 // creation too). Prints the ceiling and the Arca read in one run, each with the server
 // process's CPU time per request (from /proc, Linux only): on a shared machine req/s moves
-// with other load, CPU per request much less.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// with other load, CPU per request much less (ARCA_BENCH_THREADS=on lists the other threads' shares).
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { HostHandle } from './host-handle.js';
 import { dropTable } from './drop-table.js';
@@ -27,6 +27,8 @@ interface HostCpu {
   readonly all: number;
   /** Of its main thread (the event loop) alone. */
   readonly main: number;
+  /** Every other thread by id (the audit worker, libuv's pool, V8's helpers: all named "node"). */
+  readonly threads: ReadonlyMap<string, number>;
 }
 
 function cpuMsOf(statPath: string): number {
@@ -38,7 +40,12 @@ function cpuMsOf(statPath: string): number {
 function hostCpuMs(): HostCpu | undefined {
   try {
     const pid = readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').trim().split(/\s+/)[0];
-    return { all: cpuMsOf(`/proc/${pid}/stat`), main: cpuMsOf(`/proc/${pid}/task/${pid}/stat`) };
+    const threads = new Map<string, number>();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      if (tid === pid) continue;
+      threads.set(tid, cpuMsOf(`/proc/${pid}/task/${tid}/stat`));
+    }
+    return { all: cpuMsOf(`/proc/${pid}/stat`), main: cpuMsOf(`/proc/${pid}/task/${pid}/stat`), threads };
   } catch {
     return undefined;
   }
@@ -54,7 +61,17 @@ async function measured(label: string, spec: Omit<LoadSpec, 'warmupMs' | 'durati
   const perReq = (ms: number): string => ((ms * 1000) / result.requests).toFixed(0);
   // The event loop is the server's bottleneck: its share is printed apart from the process's.
   const cpu = from !== undefined && to !== undefined && result.requests > 0 ? `, ${perReq(to.all - from.all)} µs CPU/req (event loop ${perReq(to.main - from.main)})` : '';
-  return `${f.load(label, result)}${cpu}`;
+  // ARCA_BENCH_THREADS=on: each other thread, busiest first (one started after warm-up counts whole).
+  const rest =
+    process.env['ARCA_BENCH_THREADS'] === 'on' && from !== undefined && to !== undefined && result.requests > 0
+      ? `\n    other threads, µs/req, busiest first: ${[...to.threads]
+          .map(([tid, ms]) => ms - (from?.threads.get(tid) ?? 0))
+          .filter((ms) => ms > 0)
+          .sort((a, b) => b - a)
+          .map(perReq)
+          .join(', ')}`
+      : '';
+  return `${f.load(label, result)}${cpu}${rest}`;
 }
 
 async function main(): Promise<void> {
