@@ -124,6 +124,11 @@ export class AuditBroker {
     return out;
   }
 
+  /** The device mounted at `path`, if any (diagnostics and tests). */
+  deviceAt(path: string): AuditDevice | undefined {
+    return this.devices.get(normalisePath(path))?.device;
+  }
+
   /** `sys/audit-hash/:path`: `input` as that device would write it. */
   hashValue(path: string, input: string): string {
     const mounted = this.devices.get(normalisePath(path));

@@ -5,8 +5,9 @@
 // call, which a subclass implements as one write plus one fsync, and each caller's promise
 // resolves only once that batch is durable. Subclasses implement the sink: open the output
 // (returning the chain head found there), write a batch durably, close.
-// The lines of a batch (HMAC, JSON, chain hashes) are made by an AuditLineMaker: on the
-// shared worker thread by default (worker-line-maker.ts), so the event loop only queues.
+// The lines of a batch (HMAC, JSON, chain hashes) are made by an AuditLineMaker: on the event
+// loop, or on the shared worker thread (worker-line-maker.ts) where that pays (see
+// audit-worker-policy.ts).
 // Common options: hmac_accessor, log_raw, elide_list_responses, prefix, format (json).
 import { ArcaError } from '../lib/errors.js';
 import { AuditChain, type ChainHead } from './audit-chain.js';
@@ -55,7 +56,7 @@ export abstract class BatchedAuditDevice implements AuditDevice {
 
   /**
    * `ownOptions` are the option names the subclass accepts besides the common ones.
-   * `inThread` makes lines on the event loop instead of the shared worker (tests).
+   * `inThread` makes lines on the event loop instead of the shared worker (see audit-worker-policy.ts).
    */
   protected constructor(
     readonly type: string,
@@ -145,6 +146,11 @@ export abstract class BatchedAuditDevice implements AuditDevice {
       this.queue.push({ record: entry, resolve, reject });
       this.schedule();
     });
+  }
+
+  /** Whether this device's lines are made on the shared worker thread. */
+  get onWorker(): boolean {
+    return this.offloaded() !== undefined || this.lines instanceof WorkerLineMaker;
   }
 
   hashAuditValue(value: string): string {

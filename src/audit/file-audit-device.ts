@@ -35,7 +35,7 @@ export class FileAuditDevice extends BatchedAuditDevice {
 
   /**
    * Validates options only; nothing is opened until `open()` (or the first write).
-   * `inThread` keeps the file (and line making) on the event loop (tests).
+   * `inThread` keeps the file (and line making) on the event loop (see audit-worker-policy.ts).
    */
   constructor(options: AuditDeviceOptions, hmacKey: Uint8Array, inThread = false) {
     super('file', options, hmacKey, ['file_path', 'path', 'mode'], inThread);

@@ -53,6 +53,14 @@ test('a config parse error gives a position, never the file content', () => {
   assert.throws(() => loadServerConfig({ file: 'bad.yaml', env: {}, cwd: dir }), /at line \d+, column \d+/);
 });
 
+test('audit_worker: auto by default, or a boolean', () => {
+  assert.equal(buildConfig({}, {}, '/').auditWorker, 'auto');
+  assert.equal(buildConfig({ audit_worker: 'auto' }, {}, '/').auditWorker, 'auto');
+  assert.equal(buildConfig({ audit_worker: true }, {}, '/').auditWorker, 'on');
+  assert.equal(buildConfig({ audit_worker: 'false' }, {}, '/').auditWorker, 'off');
+  assert.throws(() => buildConfig({ audit_worker: 'sometimes' }, {}, '/'), /audit_worker must be auto, true or false/);
+});
+
 test('cache_size and disable_cache, as in Vault', () => {
   assert.equal(buildConfig({}, {}, '/').cacheSize, 32_768);
   assert.equal(buildConfig({ cache_size: 1000 }, {}, '/').cacheSize, 1000);

@@ -52,6 +52,11 @@ export interface ServerConfig {
    * LISTEN/NOTIFY (see barrier-read-cache.ts).
    */
   readonly cacheSize: number;
+  /**
+   * Whether audit devices make their lines on a worker thread: 'auto' uses one only with
+   * cores to spare (see src/audit/audit-worker-policy.ts).
+   */
+  readonly auditWorker: 'auto' | 'on' | 'off';
 }
 
 /** Default read-cache size in entries (Vault's default is 131072; Arca also bounds bytes). */
@@ -88,7 +93,7 @@ export function readConfigFile(path: string): Raw {
 }
 
 export function buildConfig(raw: Raw, env: Readonly<Record<string, string | undefined>>, cwd: string): ServerConfig {
-  checkKeys(raw, 'config', ['data_dir', 'listener', 'storage', 'seal', 'audit', 'log_level', 'default_lease_ttl', 'max_lease_ttl', 'reap_interval', 'cache_size', 'disable_cache']);
+  checkKeys(raw, 'config', ['data_dir', 'listener', 'storage', 'seal', 'audit', 'log_level', 'default_lease_ttl', 'max_lease_ttl', 'reap_interval', 'cache_size', 'disable_cache', 'audit_worker']);
   const dataDir = resolve(cwd, env['ARCA_DATA_DIR'] ?? str(raw['data_dir'], 'data_dir') ?? 'arca-data');
   const listener = buildListener(raw['listener'], env);
   const storage = buildStorage(raw['storage'], env, dataDir);
@@ -107,7 +112,16 @@ export function buildConfig(raw: Raw, env: Readonly<Record<string, string | unde
     maxLeaseTtl: duration(raw['max_lease_ttl'], 'max_lease_ttl') ?? 768 * 3600,
     reapIntervalMs: (duration(raw['reap_interval'], 'reap_interval') ?? 5) * 1000,
     cacheSize: buildCacheSize(raw['cache_size'], bool(raw['disable_cache'], 'disable_cache') ?? false),
+    auditWorker: buildAuditWorker(raw['audit_worker']),
   };
+}
+
+/** `audit_worker`: auto (the default), or a boolean (also as the strings "true"/"false"). */
+function buildAuditWorker(value: unknown): 'auto' | 'on' | 'off' {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (value === true || value === 'true') return 'on';
+  if (value === false || value === 'false') return 'off';
+  throw configError('audit_worker must be auto, true or false');
 }
 
 /** Vault writes `cache_size` as a number or a numeric string. */

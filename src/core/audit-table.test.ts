@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AuditTable } from './audit-table.js';
 import { AuditBroker } from '../audit/audit-broker.js';
+import { BatchedAuditDevice } from '../audit/batched-audit-device.js';
 import { StorageView } from '../storage/storage-view.js';
 import { SqlitePhysical } from '../storage/sqlite/sqlite-physical.js';
 import { verifyAuditLog } from '../audit/verify-audit-log.js';
@@ -253,4 +254,22 @@ test('on storage shared by several nodes (checkpoints off) nothing is checkpoint
   const second = await start();
   assert.equal(second.table.cutsDetected.length, 0);
   await second.table.close();
+});
+
+test('devices make their lines on the event loop unless the table is told to use the worker', async (t) => {
+  const w = world(t);
+  for (const worker of [false, true]) {
+    const broker = new AuditBroker();
+    const table = new AuditTable(w.storage, broker, { clock: new FakeClock(), checkpointIntervalMs: 0, worker });
+    await table.load();
+    await table.enable({ path: 'file', type: 'file', description: '', options: { file_path: w.file }, local: false });
+    await logSome(broker, 3, `worker-${worker}`);
+    const device = broker.deviceAt('file');
+    assert.ok(device instanceof BatchedAuditDevice);
+    assert.equal(device.onWorker, worker);
+    await table.disable('file');
+    await broker.close();
+  }
+  const verified = await verifyAuditLog({ path: w.file });
+  assert.equal(verified.ok, true, 'both wrote one chain');
 });

@@ -47,6 +47,8 @@ export interface AuditTableOptions {
    * with another node's chain and report cuts that never happened.
    */
   readonly checkpoints?: boolean;
+  /** Devices make their lines on the shared audit worker thread (default false: see audit-worker-policy.ts). */
+  readonly worker?: boolean;
 }
 
 /** A file device whose chain head is checkpointed, and the head last saved for it. */
@@ -63,6 +65,7 @@ export class AuditTable {
   private readonly clock: Clock;
   private readonly intervalMs: number;
   private readonly checkpoints: boolean;
+  private readonly worker: boolean;
   private rows: AuditTableRow[] = [];
   private readonly chained = new Map<string, Chained>();
   private timer: NodeJS.Timeout | undefined;
@@ -76,6 +79,7 @@ export class AuditTable {
     this.clock = options.clock ?? systemClock;
     this.intervalMs = options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
     this.checkpoints = options.checkpoints ?? true;
+    this.worker = options.worker ?? false;
   }
 
   async load(): Promise<void> {
@@ -200,16 +204,16 @@ export class AuditTable {
       salt = randomBytes(32);
       await this.storage.put(SALT_PREFIX + row.path, salt);
     }
-    return make(row.options, salt);
+    return make(row.options, salt, !this.worker);
   }
 }
 
 /** The device types `sys/audit/:path` enables, by Vault's `type` names. */
-type MakeDevice = (options: AuditTableRow['options'], key: Uint8Array) => AuditDevice;
+type MakeDevice = (options: AuditTableRow['options'], key: Uint8Array, inThread: boolean) => AuditDevice;
 const DEVICE_TYPES: ReadonlyMap<string, MakeDevice> = new Map<string, MakeDevice>([
-  ['file', (options, key) => new FileAuditDevice(options, key)],
-  ['socket', (options, key) => new SocketAuditDevice(options, key)],
-  ['syslog', (options, key) => new SyslogAuditDevice(options, key)],
+  ['file', (options, key, inThread) => new FileAuditDevice(options, key, inThread)],
+  ['socket', (options, key, inThread) => new SocketAuditDevice(options, key, inThread)],
+  ['syslog', (options, key, inThread) => new SyslogAuditDevice(options, key, inThread)],
 ]);
 
 /** `sys/audit-checkpoint/<path>` without the path's trailing '/' (a key, not a folder). */

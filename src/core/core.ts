@@ -56,6 +56,8 @@ export interface CoreDeps {
   readonly systemBackend: BackendFactory;
   readonly metrics?: CoreMetrics;
   readonly auditTimeoutMs?: number;
+  /** Audit devices make their lines on the shared worker thread (see audit-worker-policy.ts). */
+  readonly auditWorker?: boolean;
 }
 
 /** Paths served while sealed (the sys backend answers them without a token). */
@@ -158,7 +160,12 @@ export class Core {
     this.loginGuard = new LoginGuard(sys, clock);
     this.wrapping = new WrappingManager({ storage: sys, tokens: this.tokens, clock });
     // One checkpoint per audit path only where this node is the storage's only writer.
-    this.auditTable = new AuditTable(sys, this.audit, { logger: logger.child({ subsystem: 'audit' }), clock, checkpoints: isExclusive(this.deps.physical) });
+    this.auditTable = new AuditTable(sys, this.audit, {
+      logger: logger.child({ subsystem: 'audit' }),
+      clock,
+      checkpoints: isExclusive(this.deps.physical),
+      worker: this.deps.auditWorker ?? false,
+    });
     await this.auditTable.load();
     this.leases.start(this.deps.reapIntervalMs);
     if (invalidation) this.unsubscribeInvalidation = await invalidation.onInvalidate((prefix) => void this.onRemoteChange(prefix));

@@ -18,6 +18,7 @@ import { openPhysical } from '../storage/open-physical.js';
 import type { Physical } from '../storage/storage.js';
 import { SecurityBarrier } from '../barrier/security-barrier.js';
 import { DEFAULT_READ_CACHE } from '../barrier/barrier-read-cache.js';
+import { auditOnWorker } from '../audit/audit-worker-policy.js';
 import { Core } from '../core/core.js';
 import { SealController } from '../core/seal-controller.js';
 import { SealManager } from '../core/seal/seal-manager.js';
@@ -117,6 +118,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     builtinMounts: () => builtinMounts(options.dev === true || config.seal.type === 'keyfile'),
     systemBackend: createSystemBackend(ctx),
     metrics,
+    auditWorker: auditOnWorker(config.auditWorker),
   });
   late.core = core;
   registerBuiltinBackends(registry, () => core);
