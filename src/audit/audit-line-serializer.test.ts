@@ -107,10 +107,12 @@ test('no secret marker survives serialisation', () => {
 
 test('shared response data is serialised once and spliced in: the same text as unshared data, per non-HMAC keys', () => {
   fc.assert(
-    fc.property(dataArb, fc.constantFrom(...OPTION_SETS), nonHmacArb, fc.boolean(), (data, options, nonHmac, asList) => {
+    fc.property(dataArb, fc.constantFrom(...OPTION_SETS), nonHmacArb, fc.boolean(), fc.boolean(), (data, options, nonHmac, asList, plainRead) => {
       const base = sampleAuditEntry('response');
       const request = asList ? { ...base.request, operation: 'list' } : base.request;
-      const plain: AuditEntry = { ...base, request, response: { ...base.response!, data: structuredClone(data) }, ...(nonHmac ? { nonHmac } : {}) };
+      // A plain read's response has nothing to hash besides its data (written without a hashed copy).
+      const response = plainRead ? { status: 200, mount_type: 'kv' } : base.response!;
+      const plain: AuditEntry = { ...base, request, response: { ...response, data: structuredClone(data) }, ...(nonHmac ? { nonHmac } : {}) };
       const shared = typeof data === 'object' && data !== null ? markShared(structuredClone(data)) : data;
       const entry: AuditEntry = { ...plain, response: { ...plain.response!, data: shared } };
       const reference = new AuditLineSerializer(new AuditHasher(KEY), options).body(plain);
@@ -134,5 +136,32 @@ test("an entry's authToken is written as the shared auth block's client_token, a
     assert.equal(written, new AuditLineSerializer(new AuditHasher(KEY), options).body(base), 'as if the block held the token');
     assert.deepEqual(parse(written), JSON.parse(JSON.stringify(hashAuditEntry(shared, KEY, options))), 'the reference agrees');
     assert.equal(written.includes('authToken'), false);
+  }
+});
+
+test("later requests of one token hash neither its token nor its accessor again, and write what the reference writes", () => {
+  class CountingHasher extends AuditHasher {
+    identifiers = 0;
+    override hashIdentifier(value: string): string {
+      this.identifiers += 1;
+      return super.hashIdentifier(value);
+    }
+  }
+  const base = sampleAuditEntry('request');
+  const auth = { ...base.auth!, client_token: '' };
+  for (const options of OPTION_SETS) {
+    const hasher = new CountingHasher(KEY);
+    const serializer = new AuditLineSerializer(hasher, options);
+    for (let i = 0; i < 3; i++) {
+      // A new request (its own request block) by the same token, with the same shared auth block.
+      const entry: AuditEntry = { ...base, auth, authToken: SAMPLE_SECRETS.clientToken, request: { ...base.request, id: `req-${i}` } };
+      const before = hasher.identifiers;
+      const written = serializer.body(entry);
+      assert.deepEqual(parse(written), JSON.parse(JSON.stringify(hashAuditEntry(entry, KEY, options))), 'the reference agrees');
+      if (i > 0) assert.equal(hasher.identifiers - before, 0, `request ${i}: nothing hashed again`);
+    }
+    // Another token's request with that block is not served the first token's HMAC.
+    const other: AuditEntry = { ...base, auth, authToken: SAMPLE_SECRETS.clientToken, request: { ...base.request, id: 'req-x', client_token: 'hvs.OTHER-TOKEN' } };
+    assert.deepEqual(parse(serializer.body(other)), JSON.parse(JSON.stringify(hashAuditEntry(other, KEY, options))));
   }
 });

@@ -43,6 +43,9 @@ export interface BlockIds {
  */
 export const MAX_NUMBERED_BLOCKS = 8192;
 
+/** Response keys whose values hashResponse changes (every other key is copied as it is). */
+const HASHED_RESPONSE_KEYS: ReadonlySet<string> = new Set(['secret', 'auth', 'wrap_info', 'warnings', 'headers']);
+
 export class AuditLineSerializer {
   private readonly blocks = new WeakMap<object, string>();
   /** Shared response data (on this thread): its text and the response keys it was made for. */
@@ -53,6 +56,8 @@ export class AuditLineSerializer {
   private readonly arrivalRing: Float64Array;
   private arrivals = 0;
   private readonly hashers: EntryHashers;
+  /** Per shared auth block: its caller's token and accessor as HMAC'd (see callerIdentifiers). */
+  private readonly authIdentifiers = new WeakMap<object, { readonly token: string; readonly accessor: string }>();
 
   constructor(
     hasher: AuditHasher,
@@ -64,10 +69,31 @@ export class AuditLineSerializer {
     this.arrivalRing = new Float64Array(maxNumbered * 2);
   }
 
+  /**
+   * The caller's token and accessor, raw → HMAC'd, for an entry with a shared auth block and
+   * its token: remembered per block (a block belongs to one token, see AuditEntry.authToken),
+   * so the request block of every later request of that token hashes neither. Only the
+   * HMACs are kept beyond the record (never with log_raw, where they would be the raw values).
+   */
+  private callerIdentifiers(e: AuditEntry): ReadonlyMap<string, string> | undefined {
+    const auth = e.auth;
+    const token = e.authToken;
+    if (auth === undefined || token === undefined || token === '' || this.options.logRaw === true) return undefined;
+    let hashed = this.authIdentifiers.get(auth);
+    if (hashed === undefined) {
+      hashed = { token: this.hashers.id(token), accessor: auth.accessor === '' ? '' : this.hashers.acc(auth.accessor) };
+      this.authIdentifiers.set(auth, hashed);
+    }
+    const known = new Map([[token, hashed.token]]);
+    // With hmac_accessor off the accessor is written as it is: nothing to seed.
+    if (auth.accessor !== '' && this.hashers.acc === this.hashers.id) known.set(auth.accessor, hashed.accessor);
+    return known;
+  }
+
   /** The record's JSON object text without its final `}`; `ids` see BlockIds. */
   body(entry: AuditEntry, ids?: BlockIds): string {
     const e = this.options.elideListResponses === true ? elideListResponse(entry) : entry;
-    const hs = oneRecordHashers(this.hashers);
+    const hs = oneRecordHashers(this.hashers, this.callerIdentifiers(e));
     let out = `{"type":${JSON.stringify(e.type)},"time":${JSON.stringify(e.time)}`;
     const auth = e.auth;
     const omitted = ids?.omitted;
@@ -97,10 +123,17 @@ export class AuditLineSerializer {
     if (id === undefined && !isShared(res.data)) return JSON.stringify(hashResponse(res, hs, e.nonHmac));
     const hashedData = (): unknown => hashResponseData(res.data, hs, e.nonHmac);
     const dataText = id === undefined ? this.sharedData(res.data as object, e.nonHmac, hashedData) : this.numberedText(id, ids?.omitted?.data === true, hashedData);
-    const rest = hashResponse(res, hs, e.nonHmac, false) as Readonly<Record<string, unknown>>;
+    // Only these keys hold strings to hash; a response without them (a plain read: status,
+    // mount_type, data) is written as it is, without building a hashed copy first.
+    let rest: Readonly<Record<string, unknown>> | undefined;
     let out = '';
     for (const key of Object.keys(res)) {
-      const value = key === 'data' ? dataText : JSON.stringify(rest[key]) as string | undefined;
+      let value: string | undefined;
+      if (key === 'data') value = dataText;
+      else {
+        if (HASHED_RESPONSE_KEYS.has(key)) rest ??= hashResponse(res, hs, e.nonHmac, false) as Readonly<Record<string, unknown>>;
+        value = JSON.stringify(rest === undefined ? (res as Readonly<Record<string, unknown>>)[key] : rest[key]) as string | undefined;
+      }
       if (value !== undefined) out += `${out === '' ? '{' : ','}${JSON.stringify(key)}:${value}`;
     }
     return out === '' ? '{}' : `${out}}`;
@@ -167,11 +200,11 @@ export function responseKeysSignature(nonHmac: AuditNonHmac | undefined): string
 
 /**
  * The caller's token and accessor each appear twice in a record (the auth and request
- * blocks): within one record each identifier is hashed once. The raw values are held only
- * while this record is serialised.
+ * blocks): within one record each identifier is hashed once, and those in `known` (raw →
+ * hashed) not at all. The raw values are held only while this record is serialised.
  */
-function oneRecordHashers(hs: EntryHashers): EntryHashers {
-  const seen = new Map<string, string>();
+function oneRecordHashers(hs: EntryHashers, known?: ReadonlyMap<string, string>): EntryHashers {
+  const seen = new Map<string, string>(known);
   const id = (value: string): string => {
     let out = seen.get(value);
     if (out === undefined) {
