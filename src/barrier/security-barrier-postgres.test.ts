@@ -59,17 +59,42 @@ runStorageConformance(
   { skip, propertyRuns: 15 },
 );
 
-test('postgres: no plaintext in the table; a second node reads after a rotation elsewhere', { skip }, async () => {
+/** Two nodes (each its own PostgresPhysical and barrier) on one fresh schema, both unsealed. */
+async function twoNodes(): Promise<{
+  schema: string;
+  a: PostgresPhysical;
+  nodeA: SecurityBarrier;
+  nodeB: SecurityBarrier;
+  rootKey: Buffer;
+  close: () => Promise<void>;
+}> {
   const schema = uniqueSchema();
   const a = await PostgresPhysical.open({ connectionString: POSTGRES_URL, schema });
   const b = await PostgresPhysical.open({ connectionString: POSTGRES_URL, schema });
   const nodeA = new SecurityBarrier(a);
   const nodeB = new SecurityBarrier(b);
+  const close = async (): Promise<void> => {
+    nodeA.seal();
+    nodeB.seal();
+    await a.close();
+    await b.close();
+    await dropSchema(schema);
+  };
+  const rootKey = randomBytes(32);
   try {
-    const rootKey = randomBytes(32);
     await nodeA.initialize(rootKey);
     await nodeA.unseal(rootKey);
     await nodeB.unseal(rootKey);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { schema, a, nodeA, nodeB, rootKey, close };
+}
+
+test('postgres: no plaintext in the table; a second node reads after a rotation elsewhere', { skip }, async () => {
+  const { schema, a, nodeA, nodeB, close } = await twoNodes();
+  try {
     const marker = `MARKER-${randomUUID()}`;
     await nodeA.put('secret/one', Buffer.from(marker));
     await nodeA.rotate();
@@ -88,20 +113,12 @@ test('postgres: no plaintext in the table; a second node reads after a rotation 
     await a.put('probe/plain', Buffer.from(marker));
     assert.equal(await countMarker(), '1');
   } finally {
-    nodeA.seal();
-    nodeB.seal();
-    await a.close();
-    await b.close();
-    await dropSchema(schema);
+    await close();
   }
 });
 
 test('postgres: each node caches reads; another node\'s writes reach the cache, and a broken feed turns it off', { skip }, async () => {
-  const schema = uniqueSchema();
-  const a = await PostgresPhysical.open({ connectionString: POSTGRES_URL, schema });
-  const b = await PostgresPhysical.open({ connectionString: POSTGRES_URL, schema });
-  const nodeA = new SecurityBarrier(a);
-  const nodeB = new SecurityBarrier(b);
+  const { schema, nodeA, nodeB, rootKey, close } = await twoNodes();
   const table = `${pg.escapeIdentifier(schema)}.arca_kv`;
   const readA = async (): Promise<string | undefined> => {
     const value = await nodeA.get('secret/k');
@@ -115,10 +132,6 @@ test('postgres: each node caches reads; another node\'s writes reach the cache, 
     }
   };
   try {
-    const rootKey = randomBytes(32);
-    await nodeA.initialize(rootKey);
-    await nodeA.unseal(rootKey);
-    await nodeB.unseal(rootKey);
     assert.ok(nodeA.cacheLive && nodeB.cacheLive, 'the feed is live once unsealed');
     await nodeB.put('secret/k', Buffer.from('v1'));
     const blobV1 = (await query<{ value: Buffer }>(`SELECT value FROM ${table} WHERE key = 'secret/k'`))[0]?.value;
@@ -157,10 +170,6 @@ test('postgres: each node caches reads; another node\'s writes reach the cache, 
     await nodeA.unseal(rootKey);
     assert.ok(nodeA.cacheLive, 'live again after unsealing');
   } finally {
-    nodeA.seal();
-    nodeB.seal();
-    await a.close();
-    await b.close();
-    await dropSchema(schema);
+    await close();
   }
 });
