@@ -76,6 +76,23 @@ test('KV v2 patch needs application/merge-patch+json (else 415)', async () => {
   }
 });
 
+test('KV v2: GET of data/ or metadata/ with a trailing slash is 404 with empty errors (Vault), never 400', async () => {
+  const t = await startTestServer();
+  try {
+    await t.client.write('secret/data/x/y', { data: { a: '1' } });
+    for (const path of ['secret/data/x/', 'secret/metadata/x/', 'secret/data/x/y/', 'secret/metadata/x/y/']) {
+      const res = await t.client.raw('GET', path);
+      assert.equal(res.status, 404, path);
+      assert.deepEqual(res.body, { errors: [] }, path);
+    }
+    // The key itself still reads, and a malformed folder is still refused.
+    assert.equal((await t.client.raw('GET', 'secret/data/x/y')).status, 200);
+    assert.equal((await t.client.raw('GET', 'secret/data/x//')).status, 400);
+  } finally {
+    await t.close();
+  }
+});
+
 test('KV v1 mount: enable, write, read, list, delete, disable', async () => {
   const t = await startTestServer();
   try {

@@ -28,6 +28,22 @@ export function checkKeyPath(path: string): string {
 }
 
 /**
+ * The key a READ names, or undefined when it names none: '' or a folder path ending in '/'.
+ * No secret has such a name (writes go through checkKeyPath), so the read finds nothing and
+ * answers 404, as Vault does (its `data/` route does not match a trailing '/', and its
+ * `metadata/` read of such a key finds no metadata). The folder part is still checked:
+ * '..', empty segments and over-long paths stay 400.
+ */
+export function readableKeyPath(path: string): string | undefined {
+  if (path === '') return undefined;
+  if (path.endsWith('/')) {
+    checkListPrefix(path);
+    return undefined;
+  }
+  return checkKeyPath(path);
+}
+
+/**
  * Validates a listing prefix: '' (the root) or a folder path, with or without its trailing
  * '/'. Returns the storage-style prefix, always '' or ending in '/'.
  */

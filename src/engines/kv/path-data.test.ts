@@ -55,7 +55,18 @@ test('bad field types and bad paths are 400', async () => {
   assert.equal((await w.fail('create', 'data/a/../b', { data: { a: 1 } })).status, 400);
   assert.equal((await w.fail('create', 'data/a/', { data: { a: 1 } })).status, 400);
   assert.equal((await w.fail('create', `data/${'x'.repeat(1025)}`, { data: { a: 1 } })).status, 400);
-  assert.equal((await w.fail('read', 'data/')).status, 400);
+});
+
+test('a read of a folder path (trailing slash) or of no key is 404, as in Vault; a bad folder is 400', async () => {
+  const w = v2();
+  await w.call('create', 'data/app/db', { data: { a: 1 } });
+  assert.equal(await w.call('read', 'data/app/'), undefined);
+  assert.equal(await w.call('read', 'data/app/db/'), undefined);
+  assert.equal(await w.call('read', 'data/'), undefined);
+  assert.equal((await w.fail('read', 'data/a//')).status, 400);
+  assert.equal((await w.fail('read', 'data/../')).status, 400);
+  // Writes still refuse a trailing slash: no secret can be named like a folder.
+  assert.equal((await w.fail('create', 'data/app/', { data: { a: 1 } })).status, 400);
 });
 
 test('check-and-set: 0 creates only, N must match the current version', async () => {

@@ -6,7 +6,7 @@ import { ArcaError } from '../../lib/errors.js';
 import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec } from '../../framework/path-spec.js';
 import { field } from '../../framework/field.js';
-import { checkKeyPath } from './key-path.js';
+import { checkKeyPath, readableKeyPath } from './key-path.js';
 import { isJsonObject } from './json-entry.js';
 import { addVersion, checkCas, emptyMetadata, isLive, parseCas, versionRecord, versionView } from './key-metadata.js';
 import type { KeyMetadata, KvConfig } from './key-metadata.js';
@@ -48,7 +48,9 @@ export const pathData: AnyPathSpec = definePath({
   existenceCheck: async ({ fields: f, storage }) => (await new KvV2Store(storage).readMeta(checkKeyPath(f.path))) !== undefined,
   operations: {
     read: async ({ fields: f, storage, clock }) => {
-      const result = await readVersion(storage, checkKeyPath(f.path), f.version ?? 0, clock.now());
+      const path = readableKeyPath(f.path);
+      if (path === undefined) return undefined;
+      const result = await readVersion(storage, path, f.version ?? 0, clock.now());
       if (result.kind === 'missing') return undefined;
       if (result.kind === 'gone') throw new ArcaError('not_found', '', { data: { data: null, metadata: result.metadata } });
       return { data: result.body };

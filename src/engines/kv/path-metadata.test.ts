@@ -119,11 +119,23 @@ test('list shows keys and folders; empty folder is undefined (404)', async () =>
   assert.deepEqual(await w.data('list', 'metadata/'), { keys: ['app/', 'top'] });
 });
 
-test('LIST metadata without a trailing slash lists the root; read of it is 400', async () => {
+test('LIST metadata without a trailing slash lists the root; a read of it names no key: 404', async () => {
   const w = v2();
   await w.call('create', 'data/k', { data: { a: 1 } });
   assert.deepEqual(await w.data('list', 'metadata'), { keys: ['k'] });
-  assert.equal((await w.fail('read', 'metadata')).message, 'missing path');
+  assert.equal(await w.call('read', 'metadata'), undefined);
+  assert.equal(await w.call('read', 'metadata/'), undefined);
+  // Writes still need a key.
+  assert.equal((await w.fail('create', 'metadata/', { max_versions: 2 })).message, 'missing path');
+});
+
+test('a read of a folder path (trailing slash) is 404, as in Vault; a bad folder is 400', async () => {
+  const w = v2();
+  await w.call('create', 'data/app/db', { data: { a: 1 } });
+  assert.equal(await w.call('read', 'metadata/app/'), undefined);
+  assert.equal(await w.call('read', 'metadata/app/db/'), undefined);
+  assert.equal((await w.fail('read', 'metadata/a//')).status, 400);
+  assert.equal((await w.fail('read', 'metadata/a/../')).status, 400);
 });
 
 test('list with exclude_deleted leaves out keys whose current version is deleted or destroyed', async () => {

@@ -6,7 +6,7 @@ import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec } from '../../framework/path-spec.js';
 import { field } from '../../framework/field.js';
 import type { FieldValues } from '../../framework/field.js';
-import { checkKeyPath, checkListPrefix } from './key-path.js';
+import { checkKeyPath, checkListPrefix, readableKeyPath } from './key-path.js';
 import { checkCustomMetadata, parseCustomMetadata } from './custom-metadata.js';
 import { emptyMetadata, isLive, metadataView, versionRecord } from './key-metadata.js';
 import type { KeyMetadata, KvConfig } from './key-metadata.js';
@@ -83,7 +83,9 @@ export const pathMetadata: AnyPathSpec = definePath({
   existenceCheck: async ({ fields: f, storage }) => (await new KvV2Store(storage).readMeta(checkKeyPath(f.path))) !== undefined,
   operations: {
     read: async ({ fields: f, storage }) => {
-      const meta = await new KvV2Store(storage).readMeta(checkKeyPath(f.path));
+      const path = readableKeyPath(f.path);
+      if (path === undefined) return undefined;
+      const meta = await new KvV2Store(storage).readMeta(path);
       return meta === undefined ? undefined : { data: metadataView(meta) };
     },
 
