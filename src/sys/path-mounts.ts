@@ -27,7 +27,7 @@ function describeMount(ctx: SystemContext, e: MountEntry): Record<string, unknow
       ...auditKeysOf(e.config),
       ...visibilityOf(e.config),
     },
-    options: Object.keys(e.options).length > 0 ? e.options : null,
+    options: shownOptions(e),
     local: e.local,
     seal_wrap: e.sealWrap,
     external_entropy_access: false,
@@ -35,6 +35,15 @@ function describeMount(ctx: SystemContext, e: MountEntry): Record<string, unknow
     running_plugin_version: '',
     effective_default_lease_ttl: resolved.defaultLeaseTtl,
   };
+}
+
+/**
+ * Vault shows a mount's options map as stored: a mount enabled through sys/mounts or sys/auth
+ * gets the field's zero value, an empty map (`{}`), when no options are sent; only the
+ * mounts Vault creates itself (sys/, cubbyhole/, identity/, auth/token/) have none (`null`).
+ */
+function shownOptions(e: MountEntry): Readonly<Record<string, string>> | null {
+  return e.builtin && Object.keys(e.options).length === 0 ? null : e.options;
 }
 
 /** Vault shows each audit_non_hmac_* list only when it is set. */

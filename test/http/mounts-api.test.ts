@@ -75,6 +75,27 @@ test('tune round-trips listing_visibility; options appear in tune only when set'
   }
 });
 
+test('options: {} for a mount enabled without any (secret engine or auth method), null only on the built-in mounts', async () => {
+  const t = await startTestServer();
+  try {
+    const c = t.client;
+    await c.write('sys/mounts/plain', { type: 'kv' });
+    await c.write('sys/mounts/empty', { type: 'kv', options: {} });
+    await c.write('sys/auth/up', { type: 'userpass' });
+    const one = (await c.raw('GET', 'sys/mounts/plain')).body as Envelope;
+    assert.deepEqual(one.data?.['options'], {});
+    const mounts = ((await c.raw('GET', 'sys/mounts')).body as Envelope).data as Record<string, { options: unknown }>;
+    assert.deepEqual(mounts['plain/']?.options, {});
+    assert.deepEqual(mounts['empty/']?.options, {});
+    for (const builtin of ['sys/', 'cubbyhole/', 'identity/']) assert.equal(mounts[builtin]?.options, null, builtin);
+    const auths = ((await c.raw('GET', 'sys/auth')).body as Envelope).data as Record<string, { options: unknown }>;
+    assert.deepEqual(auths['up/']?.options, {});
+    assert.equal(auths['token/']?.options, null);
+  } finally {
+    await t.close();
+  }
+});
+
 test('sys/remount answers a migration id whose status is success; the moved KV mount keeps its data', async () => {
   const t = await startTestServer();
   try {
