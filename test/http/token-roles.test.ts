@@ -122,6 +122,28 @@ test('create with a role: allowed policies replace the parent subset, period/orp
   }
 });
 
+test('a token bound to CIDRs passes them to the children it creates without a role (Vault), not to a role\'s tokens', async () => {
+  const t = await startTestServer();
+  try {
+    await t.client.write('sys/policies/acl/creator', {
+      policy: 'path "auth/token/create" {\n  capabilities = ["update"]\n}\npath "auth/token/create/*" {\n  capabilities = ["update"]\n}\n',
+    });
+    await t.client.write('auth/token/roles/bound', { token_bound_cidrs: ['127.0.0.1/32', '::1/128', '::ffff:127.0.0.1/128'] });
+    await t.client.write('auth/token/roles/open', {});
+    const parent = authOf((await t.client.write('auth/token/create/bound', { policies: ['creator'] })).body);
+    const maker = new ArcaClient({ address: t.server.address, token: parent.client_token });
+
+    const child = authOf((await maker.write('auth/token/create', {})).body);
+    const look = dataOf((await t.client.write('auth/token/lookup', { token: child.client_token })).body);
+    assert.deepEqual(look['bound_cidrs'], ['127.0.0.1/32', '::1/128', '::ffff:127.0.0.1/128']);
+    // Through a role without CIDRs the role decides: none.
+    const viaRole = authOf((await maker.write('auth/token/create/open', {})).body);
+    assert.equal(dataOf((await t.client.write('auth/token/lookup', { token: viaRole.client_token })).body)['bound_cidrs'], undefined);
+  } finally {
+    await t.close();
+  }
+});
+
 test('create with a role: disallowed or unlisted policies are 400; defaults come from the role', async () => {
   const t = await startTestServer();
   try {

@@ -4,7 +4,8 @@
 // mount, creating both when new, so the entity's identity policies and groups apply.
 // The new token is a child of the caller's token unless orphaned (no_parent or
 // create-orphan, both root or sudo only; or the role's `orphan`). Only a child inherits its
-// parent's entity; an orphan has none unless entity_alias names one (token-create-rules.ts).
+// parent's entity; an orphan has none unless entity_alias names one. Bound CIDRs: a role's
+// own, else a child copies its parent's (token-create-rules.ts).
 // The response carries the final auth block in `tokenAuth`.
 import { ArcaError } from '../../lib/errors.js';
 import { field } from '../../framework/field.js';

@@ -51,6 +51,13 @@ export interface ResolvedToken {
    * no_parent, create-orphan or an orphan role — never inherits its creator's entity.
    */
   readonly entityId: string;
+  /**
+   * Client addresses the token may be used from (Vault's handleCreateCommon): a role's
+   * token_bound_cidrs when made through a role (the role decides, even to widen them);
+   * otherwise a child copies its parent's, so a CIDR-bound token cannot mint an unbound
+   * child; an orphan made without a role has none.
+   */
+  readonly boundCidrs: readonly string[];
   readonly ttl: number;
   readonly displayName: string;
   readonly warnings: string[];
@@ -91,6 +98,7 @@ export function resolveCreate(params: CreateTokenParams, parent: TokenEntry | un
     orphan,
     parent: orphan || !parent ? '' : parent.id,
     entityId: explicitEntity !== '' ? explicitEntity : orphan || !parent ? '' : parent.entityId,
+    boundCidrs: role !== undefined || orphan || !parent ? [...(params.boundCidrs ?? [])] : [...parent.boundCidrs],
     ...creationTtl(params, policies.includes('root'), config),
     displayName: displayName(params.displayName),
   };

@@ -162,6 +162,31 @@ test('entity: a child inherits its parent\'s entity; an orphan (no_parent, creat
   assert.equal((await tokens.create({ policies: ['a'], orphan: true }, root.entry)).entry.entityId, '');
 });
 
+test('bound CIDRs: a child without a role copies its parent\'s; a role\'s own apply (none if it has none); an orphan without a role has none', async () => {
+  const { tokens } = world();
+  const login = await tokens.createForLogin(
+    { policies: ['dev'], displayName: 'userpass-alice', metadata: {}, ttl: 0, maxTtl: 0, period: 0, explicitMaxTtl: 0, numUses: 0, renewable: true, boundCidrs: ['10.0.0.0/8'] },
+    { path: 'auth/userpass/login/alice', mountAccessor: 'userpass_0000', mountConfig: { defaultLeaseTtl: 300, maxLeaseTtl: 3600 } },
+  );
+  const parent = login.entry;
+  const cidrsOf = async (params: Parameters<TokenStore['create']>[0], from = parent, sudo = false) => (await tokens.create(params, from, { sudo })).entry.boundCidrs;
+
+  const child = (await tokens.create({}, parent)).entry;
+  assert.deepEqual(child.boundCidrs, ['10.0.0.0/8']);
+  // A grandchild through a plain child still carries them.
+  assert.deepEqual(await cidrsOf({}, child), ['10.0.0.0/8']);
+  // An orphan made without a role (no_parent with sudo, create-orphan) has none.
+  assert.deepEqual(await cidrsOf({ orphan: true }, parent, true), []);
+  assert.deepEqual(await cidrsOf({ orphan: true, path: 'auth/token/create-orphan' }, parent, true), []);
+  // Through a role, the role's list applies, child or orphan, and none when it has none.
+  assert.deepEqual(await cidrsOf({ boundCidrs: ['192.168.0.0/16'], role: { name: 'kid', orphan: false, decidesPolicies: false } }), ['192.168.0.0/16']);
+  assert.deepEqual(await cidrsOf({ boundCidrs: ['192.168.0.0/16'], role: { name: 'orph', orphan: true, decidesPolicies: false } }), ['192.168.0.0/16']);
+  assert.deepEqual(await cidrsOf({ boundCidrs: [], role: { name: 'kid', orphan: false, decidesPolicies: false } }), []);
+  // A parent without bound CIDRs passes on none.
+  const root = await tokens.createRoot();
+  assert.deepEqual(await cidrsOf({ policies: ['a'] }, root.entry), []);
+});
+
 test('revoking a parent revokes the subtree and all their leases; hooks see every token', async () => {
   const { tokens, leases, revokedLeases, revokedTokens, storage } = world();
   const root = await tokens.createRoot();

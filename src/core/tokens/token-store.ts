@@ -105,6 +105,7 @@ export class TokenStore {
       parentKey: resolved.parent,
       displayName: resolved.displayName,
       entityId: resolved.entityId,
+      boundCidrs: resolved.boundCidrs,
       path: params.path ?? (params.orphan ? 'auth/token/create-orphan' : 'auth/token/create'),
     });
     return { ...created, warnings: resolved.warnings };
