@@ -74,6 +74,34 @@ test('PUT sys/audit/net type=socket: requests are recorded on the TCP server; a 
   }
 });
 
+test('PUT sys/audit/:path type=socket with nothing listening is 400 (Vault tests a new device), mounts and stores nothing', { timeout: 60_000 }, async () => {
+  const t = await startTestServer({});
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  let again: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    const res = await t.client.raw('PUT', 'sys/audit/down', { type: 'socket', options: { address: `127.0.0.1:${port}` } });
+    assert.equal(res.status, 400);
+    assert.match(JSON.stringify(res.body), /audit device at \\"down\/\\" could not be opened/);
+    const listing = (await t.client.read('sys/audit')).body as { data: Record<string, unknown> };
+    assert.deepEqual(Object.keys(listing.data), []);
+    assert.equal((await t.client.raw('GET', 'sys/mounts')).status, 200, 'no device: requests are served');
+
+    // Nothing was stored: a restart on the same data dir has no device to restore either.
+    await t.server.close();
+    again = await startServer({ listenAddress: '127.0.0.1:0', logLevel: 'silent', cwd: t.dataDir, env: { ARCA_DATA_DIR: t.dataDir } });
+    const client = new ArcaClient({ address: again.address, token: t.server.rootToken });
+    const after = await client.raw('GET', 'sys/audit');
+    assert.equal(after.status, 200);
+    assert.deepEqual(Object.keys((after.body as { data: Record<string, unknown> }).data), []);
+  } finally {
+    await again?.close();
+    await t.close();
+  }
+});
+
 test('PUT sys/audit/syslog type=syslog over UDP: RFC 5424 messages carry the chained lines', { timeout: 60_000 }, async () => {
   const t = await startTestServer();
   const receiver = dgram.createSocket('udp4');
