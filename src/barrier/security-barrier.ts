@@ -10,7 +10,7 @@
 // and unsealed again.
 import { createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { KeyChangeFeed, Parse, Physical, ScanOptions, SharedReader, Storage, StorageWriter, Transaction } from '../storage/storage.js';
+import type { KeyChangeFeed, Parse, Physical, ScanOptions, SharedReader, Storage, StorageWriter, Transaction, TransactionOptions } from '../storage/storage.js';
 import { isExclusive, keyChangeFeedOf } from '../storage/storage.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
@@ -258,17 +258,17 @@ export class SecurityBarrier implements Storage, SharedReader {
    * ran between the write and the commit saw the old, still committed value and may have
    * cached it.
    */
-  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
     this.unsealed();
     const cache = this.cache;
-    if (cache === undefined) return this.physical.transaction((tx) => fn(new BarrierView(tx, this.keys)));
+    if (cache === undefined) return this.physical.transaction((tx) => fn(new BarrierView(tx, this.keys)), options);
     const written = new Set<string>();
     const onWrite = (key: string): void => {
       written.add(key);
       cache.invalidate(key);
     };
     try {
-      return await this.physical.transaction((tx) => fn(new BarrierView(tx, this.keys, { onWrite })));
+      return await this.physical.transaction((tx) => fn(new BarrierView(tx, this.keys, { onWrite })), options);
     } finally {
       for (const key of written) cache.invalidate(key);
     }

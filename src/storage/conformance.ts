@@ -197,25 +197,53 @@ function registerTransactions(t: Register): void {
     assertBytes(await storage.get('r/after'), bytes('ok'));
   });
 
-  t('concurrent transactional increments lose no update', async ({ storage }) => {
-    await storage.put('counter', bytes('0'));
-    const callers = 6;
-    const each = 5;
-    const worker = async (): Promise<void> => {
-      for (let i = 0; i < each; i++) {
-        await storage.transaction(async (tx) => {
+  for (const conflicts of ['serializable', 'written-keys'] as const) {
+    t(`concurrent transactional increments lose no update (conflicts: ${conflicts})`, async ({ storage }) => {
+      await incrementConcurrently(storage, conflicts);
+    });
+  }
+
+  t('written-keys: of concurrent creators of one absent key exactly one wins', async ({ storage }) => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        storage.transaction(
+          async (tx) => {
+            if ((await tx.get('claim')) !== undefined) return false;
+            await tx.put('claim', bytes(`owner-${i}`));
+            return true;
+          },
+          { conflicts: 'written-keys' },
+        ),
+      ),
+    );
+    assert.equal(results.filter((won) => won).length, 1, 'a creator that lost re-ran and saw the key');
+    const owner = new TextDecoder().decode(await storage.get('claim'));
+    assert.equal(owner, `owner-${results.indexOf(true)}`);
+  });
+}
+
+/** Transactional read-increment-write from several callers at once, with plain writes beside. */
+async function incrementConcurrently(storage: Storage, conflicts: 'serializable' | 'written-keys'): Promise<void> {
+  await storage.put('counter', bytes('0'));
+  const callers = 6;
+  const each = 5;
+  const worker = async (): Promise<void> => {
+    for (let i = 0; i < each; i++) {
+      await storage.transaction(
+        async (tx) => {
           const current = Number(new TextDecoder().decode((await tx.get('counter')) ?? bytes('0')));
           await tx.put('counter', bytes(String(current + 1)));
-        });
-      }
-    };
-    const plain = async (): Promise<void> => {
-      for (let i = 0; i < each; i++) await storage.put(`plain/${i}`, bytes('p'));
-    };
-    await Promise.all([...Array.from({ length: callers }, worker), plain()]);
-    assertBytes(await storage.get('counter'), bytes(String(callers * each)));
-    assert.equal((await storage.scan('plain/')).length, each);
-  });
+        },
+        { conflicts },
+      );
+    }
+  };
+  const plain = async (): Promise<void> => {
+    for (let i = 0; i < each; i++) await storage.put(`plain/${i}`, bytes('p'));
+  };
+  await Promise.all([...Array.from({ length: callers }, worker), plain()]);
+  assertBytes(await storage.get('counter'), bytes(String(callers * each)));
+  assert.equal((await storage.scan('plain/')).length, each);
 }
 
 function registerDurabilityAndModel(t: Register, propertyRuns: number): void {

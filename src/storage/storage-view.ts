@@ -3,7 +3,7 @@
 // given to a view are relative to it, and list/scan answer relative keys. A view refuses
 // keys that could escape or corrupt its slice: a NUL character, or a '..' path segment.
 // `getJson`/`putJson` store UTF-8 JSON, the common case above the barrier.
-import type { Parse, ScanOptions, SharedReader, Storage, StorageWriter, Transaction } from './storage.js';
+import type { Parse, ScanOptions, SharedReader, Storage, StorageWriter, Transaction, TransactionOptions } from './storage.js';
 import { readShared } from './storage.js';
 import { ArcaError } from '../lib/errors.js';
 
@@ -104,8 +104,8 @@ export class StorageView extends PrefixedWriter implements Storage {
     return new StorageView(this.storage, this.prefix + prefix);
   }
 
-  transaction<T>(fn: (tx: StorageViewTransaction) => Promise<T>): Promise<T> {
-    return this.storage.transaction((tx) => fn(this.within(tx)));
+  transaction<T>(fn: (tx: StorageViewTransaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.storage.transaction((tx) => fn(this.within(tx)), options);
   }
 
   /**

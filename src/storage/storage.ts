@@ -31,13 +31,27 @@ export interface StorageWriter extends StorageReader {
 /** Reads inside a transaction see its own earlier writes. */
 export type Transaction = StorageWriter;
 
+export interface TransactionOptions {
+  /**
+   * Which conflicts with concurrent transactions must abort this one (to be re-run):
+   * - 'serializable' (default): any that would make the outcome differ from some serial order.
+   * - 'written-keys': only another transaction writing a key this one also writes (so no
+   *   update is lost). For a transaction whose every relied-upon read is of a key it writes
+   *   too, or where a concurrent change to a key it only read is harmless (read-modify-write
+   *   of one record). Cheaper on PostgreSQL: REPEATABLE READ instead of SERIALIZABLE, whose
+   *   B-tree page predicate locks make writers of neighbouring keys abort each other.
+   * Backends that run transactions one at a time (SQLite, in-memory) treat both alike.
+   */
+  readonly conflicts?: 'serializable' | 'written-keys';
+}
+
 export interface Storage extends StorageWriter {
   /**
    * Runs `fn` atomically and in isolation (serializable): all of its writes commit or none
    * do. `fn` may be run more than once when a backend retries a conflict, so it must have
    * no side effects outside `tx`. A write is durable once the returned promise resolves.
    */
-  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
 }
 
 /** A physical backend: the storage plus a lifecycle. */

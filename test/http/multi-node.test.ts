@@ -83,3 +83,28 @@ test('two nodes on one PostgreSQL database: a kv mount tuned to version 2 on one
     await cluster.close();
   }
 });
+
+test('two nodes on one PostgreSQL database: concurrent KV writes to one key lose no version and check-and-set lets one win', { skip: await skipUnlessService('PostgreSQL', 5432) }, async () => {
+  const cluster = await startPostgresNodes(2);
+  const [a, b] = cluster.nodes as [RunningServer, RunningServer];
+  try {
+    const clients = [a, b].map((node) => new ArcaClient({ address: node.address, token: a.rootToken }));
+    const writeOn = (i: number, body: unknown): Promise<{ status: number; body: unknown }> =>
+      (clients[i % 2] as ArcaClient).raw('POST', 'secret/data/contended', body);
+
+    // Twenty writers on both nodes at once: each gets its own version, none is lost.
+    const plain = await Promise.all(Array.from({ length: 20 }, (_, i) => writeOn(i, { data: { n: i } })));
+    assert.deepEqual(plain.map((r) => r.status), Array(20).fill(200));
+    const versions = plain.map((r) => (r.body as { data: { version: number } }).data.version).sort((x, y) => x - y);
+    assert.deepEqual(versions, Array.from({ length: 20 }, (_, i) => i + 1));
+
+    // Ten creators with cas=0 on a new key: exactly one wins, the others are refused.
+    const creators = await Promise.all(Array.from({ length: 10 }, (_, i) => (clients[i % 2] as ArcaClient).raw('POST', 'secret/data/claimed', { options: { cas: 0 }, data: { owner: i } })));
+    assert.equal(creators.filter((r) => r.status === 200).length, 1);
+    assert.ok(creators.every((r) => r.status === 200 || r.status === 400), JSON.stringify(creators.map((r) => r.status)));
+    const meta = (await clients[0]!.raw('GET', 'secret/metadata/claimed')).body as { data: { current_version: number } };
+    assert.equal(meta.data.current_version, 1);
+  } finally {
+    await cluster.close();
+  }
+});

@@ -40,9 +40,17 @@ export class KvV2Store {
     this.read = options.shared === true ? readJsonShared : readJson;
   }
 
-  /** Runs `fn` against a store bound to one transaction of `storage` (read-modify-write). */
+  /**
+   * Runs `fn` against a store bound to one transaction of `storage` (read-modify-write).
+   * Every KV v2 change writes the key's metadata record, so two changes to one key always
+   * write a key in common and cannot both commit on stale reads; what else a change reads
+   * (the mount's config, the key's version records) is either written in the same
+   * transaction or harmless to read a moment stale (a config change racing a write applies
+   * from the next write). So only written keys need to conflict (TransactionOptions), which
+   * spares writers of neighbouring keys on PostgreSQL from aborting each other.
+   */
   static transact<T>(storage: Storage, fn: (store: KvV2Store) => Promise<T>): Promise<T> {
-    return storage.transaction((tx) => fn(new KvV2Store(tx)));
+    return storage.transaction((tx) => fn(new KvV2Store(tx)), { conflicts: 'written-keys' });
   }
 
   async readConfig(): Promise<KvConfig> {

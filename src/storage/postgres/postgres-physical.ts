@@ -1,7 +1,8 @@
 // src/storage/postgres — the scale-out physical backend: several nodes share one table
 // `key TEXT COLLATE "C" PRIMARY KEY, value BYTEA` (COLLATE "C" on a UTF8 database orders by
 // bytes, like SQLite). Plain operations use the pool; a transaction holds one pooled
-// connection under BEGIN ISOLATION LEVEL SERIALIZABLE and is re-run, a bounded number of
+// connection under BEGIN ISOLATION LEVEL SERIALIZABLE (REPEATABLE READ when it only needs
+// conflicts on the keys it writes, see TransactionOptions) and is re-run, a bounded number of
 // times, when PostgreSQL reports a serialization failure (40001) or deadlock (40P01).
 // Failures are classified by SQLSTATE only. Messages never include the connection string.
 //
@@ -16,7 +17,7 @@ import { ArcaError } from '../../lib/errors.js';
 import { compareKeys, listAsync, prefixEnd } from '../inmem/key-order.js';
 import { PostgresInvalidation, invalidationChannel, keyChannel, keyPayload, truncatePayload } from './postgres-invalidation.js';
 import type { InvalidateCallback, InvalidationTiming } from './postgres-invalidation.js';
-import type { KeyChangeFeed, KeyWatcher } from '../storage.js';
+import type { KeyChangeFeed, KeyWatcher, TransactionOptions } from '../storage.js';
 
 export interface PostgresOptions {
   readonly connectionString: string;
@@ -173,6 +174,7 @@ class PostgresTransaction implements StorageWriter {
 export class PostgresPhysical implements Physical, KeyChangeFeed {
   readonly kind = 'postgres' as const;
   private closed = false;
+  private conflictRetries = 0;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -238,17 +240,24 @@ export class PostgresPhysical implements Physical, KeyChangeFeed {
     return this.guard(() => this.sql.delete(this.pool, key));
   }
 
-  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     this.check();
+    const begin = options.conflicts === 'written-keys' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ' : 'BEGIN ISOLATION LEVEL SERIALIZABLE';
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt(fn);
+        return await this.attempt(fn, begin);
       } catch (err) {
         const state = sqlState(err);
         if (state === undefined || !RETRYABLE.has(state) || attempt >= this.maxRetries) throw classify(err);
+        this.conflictRetries += 1;
         await backoff(attempt);
       }
     }
+  }
+
+  /** Transactions re-run after a serialization failure or deadlock, since opening. */
+  get retries(): number {
+    return this.conflictRetries;
   }
 
   /**
@@ -286,11 +295,11 @@ export class PostgresPhysical implements Physical, KeyChangeFeed {
     await this.pool.end();
   }
 
-  private async attempt<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  private async attempt<T>(fn: (tx: Transaction) => Promise<T>, begin: string): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+      await client.query(begin);
       const tx = new PostgresTransaction(this.sql, client);
       try {
         const result = await fn(tx);
