@@ -4,8 +4,8 @@
 // is the server's own. Prints, in order: KV v2 reads with a non-root token, a ~20-rule
 // policy and the file audit device on SQLite, in alternating pairs with the bare node:http
 // ceiling (same body size, same load), then with 8 requests in flight; KV v2 writes and token
-// creation; the same on PostgreSQL (its reads against a ceiling run of their own); the read
-// targets; logins per second (userpass, approle,
+// creation; the same on PostgreSQL (its reads against a ceiling run of their own), and how
+// soon a write on one PostgreSQL node reaches another's cache; the read targets; logins per second (userpass, approle,
 // jwt); then start-up time and RSS with many live token leases on SQLite, and the
 // expired-lease reaping rate. Not a test: it measures and prints.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { loadInChild } from './load-child.js';
 import { setupArca } from './arca-setup.js';
 import { benchFormat as f } from './bench-format.js';
 import { benchLogins, LOGIN_CONCURRENCY } from './login-bench.js';
+import { measureNotifyLatency } from './notify-latency.js';
 import type { LoadResult, LoadSpec } from './bench-protocol.js';
 
 const POSTGRES_URL = process.env['ARCA_BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -209,6 +210,11 @@ export async function runServerBench(): Promise<void> {
     console.log(`\nKV v2 on PostgreSQL (same load, against the ceiling in ${PAIRS} alternating pairs of its own):`);
     try {
       all.push(await benchStorage('postgres', dirs));
+      const feed = await measureNotifyLatency(POSTGRES_URL);
+      console.log(
+        `  change feed: another node hears a write ${feed.p50Ms.toFixed(2)} ms (p50) / ${feed.p99Ms.toFixed(2)} ms (p99) / ` +
+          `${feed.maxMs.toFixed(2)} ms (max) after it was acknowledged (${feed.writes} writes, one at a time)`,
+      );
     } catch (err) {
       console.log(`  postgres: skipped (${err instanceof Error ? err.message : String(err)})`);
     }
