@@ -87,7 +87,7 @@ test('grant by entity name: looks the entity up, then posts the grant', async ()
   }
 });
 
-test('grant by group id with until; -format=json prints the answer; usage errors exit 2', async () => {
+test('grant by group id with until; -format=json prints the answer; usage errors exit 1 (Vault local-error code)', async () => {
   const s = await stub({ 'POST /v1/identity/access/grant': [200, grantAnswer] });
   try {
     let t = io(s.address);
@@ -104,7 +104,7 @@ test('grant by group id with until; -format=json prints the answer; usage errors
       ['-entity-id=e', '-policy=a', '-ttl=1h'],
     ]) {
       t = io(s.address);
-      assert.equal(await command('access grant').run(argv, t), 2, argv.join(' '));
+      assert.equal(await command('access grant').run(argv, t), 1, argv.join(' '));
     }
     assert.equal(s.seen.length, 1);
     t = io(s.address);

@@ -1,6 +1,7 @@
 // src/cli — the one way a command ends early with a message: throw CliFailure and the
 // command frame (define-command.ts) prints `message` on stderr and exits with `exitCode`.
-// Vault's CLI convention: 2 for server and usage errors, 1 for local failures.
+// Vault's CLI convention: 1 for local failures (usage, input), 2 for server errors; usage
+// errors are thrown as UsageError (flags.ts) so they also print the command's usage.
 import { ApiError } from '../client/arca-client.js';
 
 export class CliFailure extends Error {

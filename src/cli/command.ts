@@ -17,7 +17,7 @@ export interface Command {
   readonly summary: string;
   /** Full usage text, shown by `arca <words> -h`. */
   readonly usage: string;
-  /** Returns the process exit code (0 success, 1 findings/failure as the command defines, 2 usage error). */
+  /** Returns the process exit code: 0 success; API commands use Vault's 1 local error / 2 server error, others define their own. */
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
 

@@ -1,7 +1,8 @@
 // src/cli — the frame shared by every API command: it parses the command's flags plus
 // the common ones (-address, -format, -field), checks the argument count, hands the body a
 // context with a lazily built client, and turns failures into Vault's messages and exit
-// codes (usage and server errors 2, local failures 1). Commands never write errors themselves.
+// codes: 1 for local errors (bad flags, wrong argument count, unreadable input), 2 for
+// server errors, as Vault's CLI documents. Commands never write errors themselves.
 import type { ArcaClient, HttpMethod } from '../client/arca-client.js';
 import { ApiError } from '../client/arca-client.js';
 import { CliFailure, apiFailure } from './cli-failure.js';
@@ -107,7 +108,7 @@ function buildContext<T extends FlagSpecs>(def: CommandDefinition<T>, argv: read
 function reportFailure(err: unknown, io: CliIo, usage: string): number {
   if (err instanceof UsageError) {
     io.stderr.write(`${err.message}\n\n${usage}`);
-    return 2;
+    return 1;
   }
   if (err instanceof CliFailure) {
     io.stderr.write(`${err.message}\n`);

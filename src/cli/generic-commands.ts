@@ -53,7 +53,7 @@ const write = defineCommand({
   async run(ctx) {
     const [raw = '', ...pairs] = ctx.args;
     const path = clean(raw);
-    if (pairs.length === 0 && ctx.flags.force !== true) throw new CliFailure('Must supply data or use -force', 2);
+    if (pairs.length === 0 && ctx.flags.force !== true) throw new CliFailure('Must supply data or use -force', 1);
     const data = await parseKeyValues(pairs, ctx.io);
     const body = await ctx.call(`writing data to ${path}`, 'PUT', encodePath(path), data);
     const record = asRecord(body);

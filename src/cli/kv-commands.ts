@@ -47,7 +47,7 @@ ${MOUNT_USAGE}`,
 
 async function putLike(ctx: CommandContext<{ cas: { kind: 'int' }; mount: { kind: 'string' } }>, patch: boolean): Promise<number> {
   const [raw, ...pairs] = ctx.args;
-  if (pairs.length === 0) throw new CliFailure('Must supply data', 2);
+  if (pairs.length === 0) throw new CliFailure('Must supply data', 1);
   const target = await kvTarget(ctx, raw ?? '', ctx.flags.mount);
   const data = await parseKeyValues(pairs, ctx.io);
   if (patch) requireV2(target, 'patch');

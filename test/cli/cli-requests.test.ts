@@ -98,7 +98,7 @@ test('kv put on v2 sends {data, options.cas} and kv put on v1 sends the data', a
       assert.equal(r.out, 'Success! Data written to: kv/app\n');
       assert.deepEqual(stub.requests.at(-1)?.body, { x: 'y' });
       r = await run(['kv', 'put', 'kv/app']);
-      assert.equal(r.code, 2);
+      assert.equal(r.code, 1, 'a missing argument is a local error (Vault: exit 1)');
       assert.match(r.err, /Must supply data/);
     },
   );
@@ -153,7 +153,7 @@ test('kv list/delete/undelete/destroy/metadata use the v2 prefixes', async () =>
       r = await run(['kv', 'undelete', '-versions=1', 'secret/app']);
       assert.equal(r.out, 'Success! Data written to: secret/undelete/app\n');
       r = await run(['kv', 'destroy', 'secret/app']);
-      assert.equal(r.code, 2);
+      assert.equal(r.code, 1, 'no -versions: a usage error');
       r = await run(['kv', 'metadata', 'put', '-max-versions=5', '-custom-metadata=owner=me', 'secret/app']);
       assert.equal(r.out, 'Success! Data written to: secret/metadata/app\n');
       assert.deepEqual(stub.requests.at(-1)?.body, { max_versions: 5, custom_metadata: { owner: 'me' } });
@@ -298,17 +298,37 @@ test('secrets enable/list and audit list print Vault tables and messages', async
   );
 });
 
-test('usage errors exit 2 with the usage on stderr', async () => {
-  await withStub({}, async (run) => {
+// Vault's CLI: 1 for local errors (flags, argument count, missing data), 2 for server errors.
+test('usage errors exit 1 with the usage on stderr, as Vault does', async () => {
+  await withStub({}, async (run, stub) => {
     let r = await run(['kv', 'get']);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.match(r.err, /Not enough arguments/);
     assert.match(r.err, /Usage: arca kv get/);
     r = await run(['kv', 'get', '-bogus', 'x']);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.match(r.err, /unknown flag: -bogus/);
     r = await run(['status', '-format=xml']);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     assert.match(r.err, /Invalid output format/);
+    r = await run(['kv', 'get', '-version=abc', 'secret/x']);
+    assert.equal(r.code, 1);
+    r = await run(['write', 'secret/x']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /Must supply data or use -force/);
+    r = await run(['kv', 'undelete', 'secret/x']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /No versions provided/);
+    r = await run(['lease', 'revoke', '-force', 'x/']);
+    assert.equal(r.code, 1);
+    assert.equal(stub.requests.length, 0, 'no usage error reaches the server');
+  });
+});
+
+test('a server error exits 2', async () => {
+  await withStub({ 'GET /v1/sys/policies/acl/app': { status: 500, body: { errors: ['boom'] } } }, async (run) => {
+    const r = await run(['policy', 'read', 'app']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /boom/);
   });
 });
