@@ -45,7 +45,8 @@ const read = defineCommand({
   summary: 'Print the contents of a policy',
   usage: `Usage: arca policy read [options] NAME
 
-  Prints the policy NAME as it was uploaded.`,
+  Prints the policy NAME as it was uploaded. With -format=json or yaml the output
+  is {"policy": "<text>"}, as Vault prints it (not the response envelope).`,
   flags: {},
   args: [1, 1],
   async run(ctx) {
@@ -56,9 +57,11 @@ const read = defineCommand({
       return 2;
     }
     const data = dataOf(body);
+    const rules = asString(data['policy']) ?? '';
     if (ctx.out.field !== undefined) return ctx.out.rawField(data, ctx.out.field);
-    if (ctx.out.isStructured) ctx.out.structured(body);
-    else ctx.out.print((asString(data['policy']) ?? '').replace(/\n$/, ''));
+    // Vault's policy read: OutputData of {"policy": rules}; scripts read `.policy`.
+    if (ctx.out.isStructured) ctx.out.structured({ policy: rules });
+    else ctx.out.print(rules.trim());
     return 0;
   },
 });

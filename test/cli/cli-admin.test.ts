@@ -67,6 +67,9 @@ describe('arca admin commands', () => {
     fs.writeFileSync(`${w.home}/app.hcl`, 'path "secret/data/app/*" {\n capabilities=["read","list"]\n}\n');
     assert.equal(ok(await w.run(['policy', 'write', 'app', 'app.hcl'])), 'Success! Uploaded policy: app\n');
     assert.match(ok(await w.run(['policy', 'read', 'app'])), /secret\/data\/app\/\*/);
+    // As `vault policy read -format=json`: {"policy": "<text>"}, not the response envelope.
+    const asJson = JSON.parse(ok(await w.run(['policy', 'read', '-format=json', 'app']))) as unknown;
+    assert.deepEqual(asJson, { policy: fs.readFileSync(`${w.home}/app.hcl`, 'utf8') });
     assert.match(ok(await w.run(['policy', 'list'])), /^app$/m);
     assert.equal(ok(await w.run(['policy', 'delete', 'app'])), 'Success! Deleted policy: app\n');
     const missing = await w.run(['policy', 'read', 'app']);
