@@ -263,8 +263,10 @@ export class Core {
       }
       // Failures from here on (an empty read's 404, lease or wrapping errors) are audited
       // like the handler's own. Wrapped before the response is audited, so the log shows
-      // wrap_info (token HMAC'd).
-      out = await wrapCoreResponse(this.wrapping, await finishResponse(this, req, mount.entry, res), req);
+      // wrap_info (token HMAC'd). While sealed (only SEALED_PATHS get here) there is no
+      // wrapping manager and nothing is wrapped, as Vault answers those paths raw.
+      const finished = await finishResponse(this, req, mount.entry, res);
+      out = this.active ? await wrapCoreResponse(this.wrapping, finished, req) : finished;
     } catch (err) {
       const message = isArcaError(err) ? err.errors.join('; ') : 'internal error';
       await logResponse((b) => responseRecord(b, req, this.deps.clock.now(), undefined, message, isArcaError(err) ? err.status : 500));
