@@ -8,9 +8,12 @@ import { ArcaError } from '../lib/errors.js';
 import { rawJson } from './system-context.js';
 import type { SystemContext } from './system-context.js';
 
+// A missing or out-of-range split is not defaulted: it reaches validateShareRequest as 0 (or
+// as sent) and is refused with Vault's SealConfig.Validate words ("invalid seal configuration:
+// shares must be at least one"), as Vault refuses `sys/init` and `sys/rekey/init` with `{}`.
 const shareFields = {
-  secret_shares: field.int(1, 255).optional(),
-  secret_threshold: field.int(1, 255).optional(),
+  secret_shares: field.int(0, 1024).optional(),
+  secret_threshold: field.int(0, 1024).optional(),
   stored_shares: field.int(0, 255).optional(),
   pgp_keys: field.raw().optional(),
   root_token_pgp_key: field.string().optional(),
@@ -30,7 +33,7 @@ export function sealPaths(ctx: SystemContext): AnyPathSpec[] {
           if (fields.pgp_keys !== undefined || fields.root_token_pgp_key !== undefined) {
             throw new ArcaError('invalid_request', 'PGP-encrypted unseal keys are not supported');
           }
-          const res = await ctx.seal.initialize({ secret_shares: fields.secret_shares ?? 1, secret_threshold: fields.secret_threshold ?? 1 });
+          const res = await ctx.seal.initialize({ secret_shares: fields.secret_shares ?? 0, secret_threshold: fields.secret_threshold ?? 0 });
           return rawJson(res);
         },
       },
@@ -126,7 +129,7 @@ export function sealPaths(ctx: SystemContext): AnyPathSpec[] {
           if (fields.backup || fields.require_verification || fields.pgp_keys !== undefined) {
             throw new ArcaError('invalid_request', 'PGP backup and verification of rekeyed shares are not supported');
           }
-          return rawJson(await ctx.seal.rekeyInit({ secret_shares: fields.secret_shares ?? 1, secret_threshold: fields.secret_threshold ?? 1 }));
+          return rawJson(await ctx.seal.rekeyInit({ secret_shares: fields.secret_shares ?? 0, secret_threshold: fields.secret_threshold ?? 0 }));
         },
         delete: async () => { await ctx.seal.rekeyCancel(); return undefined; },
       },

@@ -76,3 +76,24 @@ test('initialised but sealed: health 503 (sealedcode overrides), seal-status sho
     await w.close();
   }
 });
+
+test('sys/init and sys/rekey/init without a split are refused in Vault words, not defaulted to 1-of-1', async () => {
+  const w = await shamirServer();
+  try {
+    const empty = await w.client.raw('PUT', 'sys/init', {});
+    assert.equal(empty.status, 400);
+    assert.deepEqual(empty.body, { errors: ['invalid seal configuration: shares must be at least one'] });
+    const noThreshold = await w.client.raw('PUT', 'sys/init', { secret_shares: 3 });
+    assert.deepEqual(noThreshold.body, { errors: ['invalid seal configuration: threshold must be at least one'] });
+    assert.deepEqual((await w.client.raw('GET', 'sys/init')).body, { initialized: false });
+
+    const init = (await w.client.raw('PUT', 'sys/init', { secret_shares: 1, secret_threshold: 1 })).body as { keys: string[] };
+    await w.client.raw('PUT', 'sys/unseal', { key: init.keys[0] });
+    const rekey = await w.client.raw('PUT', 'sys/rekey/init', {});
+    assert.equal(rekey.status, 400);
+    assert.deepEqual(rekey.body, { errors: ['invalid seal configuration: shares must be at least one'] });
+    assert.equal(((await w.client.raw('GET', 'sys/rekey/init')).body as { started: boolean }).started, false);
+  } finally {
+    await w.close();
+  }
+});
