@@ -1,6 +1,6 @@
-// src/cli — `arca kv get|put|patch|list`: the everyday KV commands. They work on KV v1
-// and v2 mounts alike; the version is detected per call (kv-target.ts). Writes on v2 take
-// -cas (check-and-set), reads take -version.
+// src/cli — `arca kv get|put|list`: the everyday KV commands (`kv patch` is in
+// kv-patch-command.ts). They work on KV v1 and v2 mounts alike; the version is detected per
+// call (kv-target.ts). Writes on v2 take -cas (check-and-set), reads take -version.
 import type { Command } from './command.js';
 import { CliFailure } from './cli-failure.js';
 import { defineCommand } from './define-command.js';
@@ -8,6 +8,7 @@ import type { CommandContext } from './define-command.js';
 import { asStringArray, dataOf } from './json-shape.js';
 import type { JsonRecord } from './json-shape.js';
 import { printVersioned, printWriteMetadata } from './kv-output.js';
+import { kvPatchCommand } from './kv-patch-command.js';
 import { encodePath, kvApiPath, kvTarget, requireV2 } from './kv-target.js';
 import { parseKeyValues } from './parse-key-values.js';
 
@@ -45,12 +46,11 @@ ${MOUNT_USAGE}`,
   },
 });
 
-async function putLike(ctx: CommandContext<{ cas: { kind: 'int' }; mount: { kind: 'string' } }>, patch: boolean): Promise<number> {
+async function putData(ctx: CommandContext<{ cas: { kind: 'int' }; mount: { kind: 'string' } }>): Promise<number> {
   const [raw, ...pairs] = ctx.args;
   if (pairs.length === 0) throw new CliFailure('Must supply data', 1);
   const target = await kvTarget(ctx, raw ?? '', ctx.flags.mount);
   const data = await parseKeyValues(pairs, ctx.io);
-  if (patch) requireV2(target, 'patch');
   const shown = kvApiPath(target, 'data');
   const path = encodePath(shown);
   if (target.version === 1) {
@@ -60,9 +60,7 @@ async function putLike(ctx: CommandContext<{ cas: { kind: 'int' }; mount: { kind
   }
   const body: JsonRecord = { data };
   if (ctx.flags.cas !== undefined) body['options'] = { cas: ctx.flags.cas };
-  const answer = patch
-    ? await ctx.call(`writing data to ${shown}`, 'PATCH', path, body, { 'Content-Type': 'application/merge-patch+json' })
-    : await ctx.call(`writing data to ${shown}`, 'PUT', path, body);
+  const answer = await ctx.call(`writing data to ${shown}`, 'PUT', path, body);
   return printWriteMetadata(ctx.out, shown, answer);
 }
 
@@ -81,22 +79,7 @@ const put = defineCommand({
 ${MOUNT_USAGE}`,
   flags: { cas: { kind: 'int' }, mount: { kind: 'string' } },
   args: [1, Number.MAX_SAFE_INTEGER],
-  run: (ctx) => putLike(ctx, false),
-});
-
-const patch = defineCommand({
-  words: ['kv', 'patch'],
-  summary: 'Update some keys of an existing secret (KV v2)',
-  usage: `Usage: arca kv patch [options] PATH [K=V...]
-
-  Merges the given keys into the latest version of the secret at PATH, creating
-  a new version. KV v2 only.
-
-  -cas=<n>        Patch only if the current version is n
-${MOUNT_USAGE}`,
-  flags: { cas: { kind: 'int' }, mount: { kind: 'string' } },
-  args: [1, Number.MAX_SAFE_INTEGER],
-  run: (ctx) => putLike(ctx, true),
+  run: putData,
 });
 
 const list = defineCommand({
@@ -121,4 +104,4 @@ ${MOUNT_USAGE}`,
   },
 });
 
-export const kvCommands: readonly Command[] = [get, put, patch, list];
+export const kvCommands: readonly Command[] = [get, put, kvPatchCommand, list];

@@ -26,6 +26,11 @@ describe('arca kv (v2 at secret/)', () => {
     assert.equal(ok(await w.run(['kv', 'get', '-field=user', 'secret/app'])), 'bob');
     assert.equal(ok(await w.run(['kv', 'get', '-field=password', 'secret/app'])), 'from-file');
     assert.equal(ok(await w.run(['kv', 'get', '-version=1', '-field=user', 'secret/app'])), 'alice');
+    // Vault's -method=rw (read, merge, check-and-set write) and -remove-data (null in the merge patch).
+    assert.match(ok(await w.run(['kv', 'patch', '-method=rw', 'secret/app', 'user=carol'])), /version\s+3/);
+    ok(await w.run(['kv', 'patch', '-remove-data=password', 'secret/app']));
+    const after = JSON.parse(ok(await w.run(['kv', 'get', '-format=json', 'secret/app']))) as { data: { data: Record<string, string> } };
+    assert.deepEqual(after.data.data, { user: 'carol' });
   });
 
   test('check-and-set refuses a stale write (exit 2, server error on stderr)', async () => {

@@ -122,6 +122,57 @@ test('kv patch uses PATCH with merge-patch; v1 mounts refuse patch', async () =>
   );
 });
 
+// Vault's kv patch: -method=patch|rw, -remove-data, and with no -method a PATCH refused by
+// the policy (403) or the server (405) is retried as read + check-and-set write.
+test('kv patch -method=rw, -remove-data, and the fallback from a refused PATCH', async () => {
+  const current = { status: 200, body: { data: { data: { a: '1', gone: 'x', keep: 'k' }, metadata: { version: 7 } } } };
+  const written = { status: 200, body: { data: { version: 8 } } };
+  await withStub(
+    {
+      'GET /v1/sys/internal/ui/mounts/secret/app': KV2_MOUNT,
+      'GET /v1/secret/data/app': current,
+      'PUT /v1/secret/data/app': written,
+      'PATCH /v1/secret/data/app': { status: 403, body: { errors: ['1 error occurred:\n\t* permission denied\n\n'] } },
+    },
+    async (run, stub) => {
+      let r = await run(['kv', 'patch', '-method=rw', '-remove-data=gone', 'secret/app', 'a=2']);
+      assert.equal(r.code, 0, r.err);
+      assert.deepEqual(
+        stub.requests.filter((q) => q.url === '/v1/secret/data/app').map((q) => [q.method, q.body]),
+        [
+          ['GET', undefined],
+          ['PUT', { data: { a: '2', keep: 'k' }, options: { cas: 7 } }],
+        ],
+      );
+      assert.match(r.out, /version\s+8/);
+      stub.requests.length = 0;
+      r = await run(['kv', 'patch', '-remove-data=gone', '-format=json', 'secret/app']);
+      assert.equal(r.code, 0, r.err);
+      assert.deepEqual(
+        stub.requests.filter((q) => q.url === '/v1/secret/data/app').map((q) => [q.method, q.body]),
+        [
+          ['PATCH', { data: { gone: null }, options: {} }],
+          ['GET', undefined],
+          ['PUT', { data: { a: '1', keep: 'k' }, options: { cas: 7 } }],
+        ],
+      );
+      assert.match(r.err, /add the "patch" capability/);
+      assert.equal((JSON.parse(r.out) as { data: { version: number } }).data.version, 8);
+      stub.requests.length = 0;
+      r = await run(['kv', 'patch', '-method=patch', 'secret/app', 'a=3']);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /^Error writing data to secret\/data\/app: /);
+      assert.equal(stub.requests.filter((q) => q.method === 'PUT').length, 0, '-method=patch never falls back');
+      r = await run(['kv', 'patch', '-method=bogus', 'secret/app', 'a=3']);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /Unsupported method provided to -method flag: bogus/);
+      r = await run(['kv', 'patch', 'secret/app']);
+      assert.equal(r.code, 1);
+      assert.match(r.err, /Must supply data/);
+    },
+  );
+});
+
 test('kv list/delete/undelete/destroy/metadata use the v2 prefixes', async () => {
   await withStub(
     {
