@@ -105,7 +105,7 @@ test('rekey errors: no rekey, wrong nonce, duplicates, invalid config, sealed', 
     await w.seal.rekeyUpdate(w.init.keys[0] as string, nonce);
     await assert.rejects(
       w.seal.rekeyUpdate(w.init.keys[0] as string, nonce),
-      isArcaErrorWith('invalid_request', /already been provided during this rekey operation/),
+      isArcaErrorWith('invalid_request', /already been provided during this generation operation/),
     );
     await w.seal.rekeyCancel();
     assert.equal((await w.seal.rekeyStatus()).started, false);

@@ -74,7 +74,7 @@ export class RekeyManager {
     const config = this.usable(current);
     if (this.pending !== undefined) throw new ArcaError('invalid_request', 'rekey already in progress');
     validateShareRequest(req);
-    const shares = new ShareCollector('rekey');
+    const shares = new ShareCollector('refuse');
     shares.begin();
     this.pending = {
       target: { secret_shares: req.secret_shares, secret_threshold: req.secret_threshold },

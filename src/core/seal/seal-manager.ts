@@ -61,7 +61,7 @@ export class SealManager {
   private readonly keyFile: KeyFileSeal | undefined;
   private readonly version: string;
   private readonly buildDate: string;
-  private readonly unsealShares = new ShareCollector('unseal');
+  private readonly unsealShares = new ShareCollector('ignore');
   private readonly rekey: RekeyManager;
   private queue: Promise<unknown> = Promise.resolve();
 

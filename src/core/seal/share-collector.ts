@@ -1,18 +1,20 @@
 // src/core/seal — gathers key shares for one operation (unseal or rekey) until the
 // threshold is met. Shares are compared in constant time; the nonce identifies the
 // operation to clients and is empty while nothing has been collected. `reset` zeroes the
-// collected bytes.
+// collected bytes. A share given twice is ignored for unseal (Vault's recordUnsealPart: the
+// answer shows unchanged progress, so a retried request is harmless) and refused for rekey
+// (Vault's RekeyUpdate: 400 "given key has already been provided during this generation
+// operation").
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { ArcaError } from '../../lib/errors.js';
 
 export class ShareCollector {
   private shares: Buffer[] = [];
   private currentNonce = '';
-  private readonly operation: string;
+  private readonly duplicates: 'ignore' | 'refuse';
 
-  /** `operation` names the operation in the duplicate-key error ("unseal", "rekey"). */
-  constructor(operation: string) {
-    this.operation = operation;
+  constructor(duplicates: 'ignore' | 'refuse') {
+    this.duplicates = duplicates;
   }
 
   get progress(): number {
@@ -28,7 +30,10 @@ export class ShareCollector {
     if (this.currentNonce === '') this.currentNonce = nonce;
   }
 
-  /** Adds a share (a copy is kept); a share already given is refused. Returns the progress. */
+  /**
+   * Adds a share (a copy is kept) and returns the progress. A share already given is
+   * ignored or refused, as the constructor chose.
+   */
   add(share: Uint8Array): number {
     this.begin();
     let duplicate = false;
@@ -36,10 +41,8 @@ export class ShareCollector {
       if (held.length === share.length && timingSafeEqual(held, share)) duplicate = true;
     }
     if (duplicate) {
-      throw new ArcaError(
-        'invalid_request',
-        `given key has already been provided during this ${this.operation} operation`,
-      );
+      if (this.duplicates === 'ignore') return this.shares.length;
+      throw new ArcaError('invalid_request', 'given key has already been provided during this generation operation');
     }
     this.shares.push(Buffer.from(share));
     return this.shares.length;
