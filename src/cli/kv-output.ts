@@ -1,6 +1,7 @@
 // src/cli — the sectioned tables of the kv commands, as Vault prints them:
 // `== Secret Path ==`, `======= Metadata =======`, `=== Data ===`, each banner padded
 // with equal signs to the width of the table below it (Vault's padEqualSigns).
+import { CliFailure } from './cli-failure.js';
 import { asRecord } from './json-shape.js';
 import type { JsonRecord } from './json-shape.js';
 import type { Output } from './output.js';
@@ -42,19 +43,26 @@ export function printWriteMetadata(out: Output, apiPath: string, body: unknown):
   return 0;
 }
 
-/** `kv get` on v2: metadata then data sections; -field reads the data. */
+/**
+ * `kv get` on v2: metadata then data sections; -field reads the data. A deleted or destroyed
+ * version (the server's 404 carrying metadata and no data) is printed without a Data section
+ * and exits 0, as Vault's kv get does; only -field fails on it ("No data found", exit 2).
+ */
 export function printVersioned(out: Output, apiPath: string, body: unknown): number {
   const outer = asRecord(asRecord(body)?.['data']) ?? {};
   const data = asRecord(outer['data']);
   const metadata = asRecord(outer['metadata']) ?? {};
-  if (out.field !== undefined) return out.rawField(data ?? {}, out.field);
+  if (out.field !== undefined) {
+    if (!data) throw new CliFailure(`No data found at ${apiPath}`, 2);
+    return out.rawField(data, out.field);
+  }
   if (out.isStructured) {
     out.structured(body);
-    return data ? 0 : 2;
+    return 0;
   }
   pathSection(out, 'Secret Path', apiPath);
   section(out, 'Metadata', metadata);
-  if (!data) return 2;
+  if (!data) return 0;
   out.print('');
   section(out, 'Data', data);
   return 0;

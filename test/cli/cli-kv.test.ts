@@ -47,8 +47,16 @@ describe('arca kv (v2 at secret/)', () => {
     ok(await w.run(['kv', 'put', 'secret/dir/sub/two', 'v=1']));
     assert.equal(ok(await w.run(['kv', 'list', 'secret/dir'])), 'Keys\n----\none\nsub/\n');
     ok(await w.run(['kv', 'delete', 'secret/dir/one']));
-    const deleted = await w.run(['kv', 'get', 'secret/dir/one']);
-    assert.equal(deleted.code, 2);
+    // As Vault's kv get: a deleted version shows its metadata (no Data section) and exits 0;
+    // -field has nothing to print and exits 2.
+    const deleted = ok(await w.run(['kv', 'get', 'secret/dir/one']));
+    assert.match(deleted, /deletion_time +\d{4}-/);
+    assert.doesNotMatch(deleted, /= Data =/);
+    const deletedJson = JSON.parse(ok(await w.run(['kv', 'get', '-format=json', 'secret/dir/one']))) as { data: { data: unknown } };
+    assert.equal(deletedJson.data.data, null);
+    const noField = await w.run(['kv', 'get', '-field=v', 'secret/dir/one']);
+    assert.equal(noField.code, 2);
+    assert.equal(noField.err, 'No data found at secret/data/dir/one\n');
     ok(await w.run(['kv', 'undelete', '-versions=2', 'secret/dir/one']));
     assert.equal(ok(await w.run(['kv', 'get', '-field=v', 'secret/dir/one'])), '2');
     assert.match(ok(await w.run(['kv', 'rollback', '-version=1', 'secret/dir/one'])), /version\s+3/);
