@@ -172,6 +172,22 @@ test('parameters: list values must each be allowed', () => {
   assert.equal(allowed(a, 'x', 'update', { p: [] }), false);
 });
 
+test('parameters: comma-separated strings and policy-name case, as Vault', () => {
+  const d = acl(`path "x" {\n capabilities = ["update"]\n denied_parameters = { "policies" = ["root"], "tag" = ["no"] }\n}`);
+  assert.equal(allowed(d, 'x', 'update', { policies: 'default,root' }), false);
+  assert.equal(allowed(d, 'x', 'update', { policies: 'default, root' }), false);
+  assert.equal(allowed(d, 'x', 'update', { policies: 'ROOT' }), false);
+  assert.equal(allowed(d, 'x', 'update', { token_policies: ['Root'] }), true);
+  assert.equal(allowed(d, 'x', 'update', { tag: 'yes,no' }), false);
+  assert.equal(allowed(d, 'x', 'update', { tag: 'NO' }), true);
+  assert.equal(allowed(d, 'x', 'update', { policies: 'default,dev' }), true);
+  const a = acl(`path "x" {\n capabilities = ["update"]\n allowed_parameters = { "policies" = ["dev", "ops-*"] }\n}`);
+  assert.equal(allowed(a, 'x', 'update', { policies: 'dev,ops-1' }), true);
+  assert.equal(allowed(a, 'x', 'update', { policies: 'DEV' }), true);
+  assert.equal(allowed(a, 'x', 'update', { policies: 'dev,root' }), false);
+  assert.equal(allowed(a, 'x', 'update', { policies: '' }), false);
+});
+
 test('parameters: required ones must all be present', () => {
   const a = acl(`path "x" {\n capabilities = ["update", "read", "list"]\n required_parameters = ["Name", "ttl"]\n}`);
   assert.equal(allowed(a, 'x', 'update', { name: 'a', ttl: 1 }), true);

@@ -4,10 +4,13 @@
 // allowed_parameters is set every body key must be listed (or "*" present) with a matching
 // value. An empty value list means any value; string values may glob with a leading and/or
 // trailing `*`. Body keys are compared lower-cased.
-// Deliberate difference from Vault: a list value in the body is denied when the list or any
-// element is denied, and allowed when the list itself or each element is allowed (Vault only
-// compares the whole list, so `denied_parameters = { policies = ["root"] }` would not stop
-// `policies = ["root"]`).
+// As current Vault (valueInDeniedParameterList / valueInAllowedParameterList): a list value,
+// or a string read as a comma-separated list (fields such as `policies` accept "a,b"), is
+// denied when the whole value or any element is denied, and allowed when the whole value or
+// each element is allowed; values of `policies` and `token_policies` are compared lower-cased
+// (the names they become), so "ROOT" or "dev,root" cannot slip past a denied "root".
+// Deliberate difference: an empty list or empty string is allowed only by a direct match,
+// where Vault's element-wise check lets it through any allowed list vacuously.
 import type { AclPermissions } from './acl-permissions.js';
 import type { PolicyValue } from './policy.js';
 
@@ -42,14 +45,32 @@ function inList(value: unknown, list: readonly PolicyValue[]): boolean {
   return false;
 }
 
+/** The elements of a list value, or of a string split at commas (trimmed, as Vault's ParseCommaStringSlice). */
+function elements(value: unknown): readonly unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string' && value !== '') return value.split(',').map((v) => v.trim());
+  return undefined;
+}
+
 function allowedValue(value: unknown, list: readonly PolicyValue[]): boolean {
   if (list.length === 0 || inList(value, list)) return true;
-  return Array.isArray(value) && value.length > 0 && value.every((v) => inList(v, list));
+  const parts = elements(value);
+  return parts !== undefined && parts.length > 0 && parts.every((v) => inList(v, list));
 }
 
 function deniedValue(value: unknown, list: readonly PolicyValue[]): boolean {
   if (list.length === 0 || inList(value, list)) return true;
-  return Array.isArray(value) && value.some((v) => inList(v, list));
+  return elements(value)?.some((v) => inList(v, list)) ?? false;
+}
+
+const POLICY_NAME_PARAMETERS = new Set(['policies', 'token_policies']);
+
+/** Policy names are stored lower-cased, so their parameters are checked lower-cased too. */
+function normalised(key: string, value: unknown): unknown {
+  if (!POLICY_NAME_PARAMETERS.has(key.toLowerCase())) return value;
+  if (typeof value === 'string') return value.toLowerCase();
+  if (Array.isArray(value)) return value.map((v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
+  return value;
 }
 
 export function checkParameters(perms: AclPermissions, data: Readonly<Record<string, unknown>> | undefined): boolean {
@@ -64,7 +85,7 @@ export function checkParameters(perms: AclPermissions, data: Readonly<Record<str
     if (denied.has('*')) return false;
     for (const key of keys) {
       const list = denied.get(key.toLowerCase());
-      if (list !== undefined && deniedValue(data[key], list)) return false;
+      if (list !== undefined && deniedValue(normalised(key, data[key]), list)) return false;
     }
   }
   const allowed = perms.allowedParameters;
@@ -75,7 +96,7 @@ export function checkParameters(perms: AclPermissions, data: Readonly<Record<str
     const list = allowed.get(key.toLowerCase());
     if (list === undefined) {
       if (!allowedAll) return false;
-    } else if (!allowedValue(data[key], list)) {
+    } else if (!allowedValue(normalised(key, data[key]), list)) {
       return false;
     }
   }
