@@ -180,6 +180,35 @@ function registerTransactions(t: Register): void {
     assert.deepEqual(await storage.scan('t/'), ['t/a', 't/keep', 't/sub/b']);
   });
 
+  t('a transaction reads its own writes in any order, before and after range reads', async ({ storage }) => {
+    await storage.put('o/old', bytes('0'));
+    await storage.put('o/doomed', bytes('0'));
+    await storage.transaction(async (tx) => {
+      await tx.put('o/k', bytes('1'));
+      await tx.delete('o/k');
+      assert.equal(await tx.get('o/k'), undefined, 'deleted after its put');
+      await tx.put('o/k', bytes('2'));
+      assertBytes(await tx.get('o/k'), bytes('2'), 'put again after its delete');
+      const mine = await tx.get('o/k');
+      mine?.fill(0);
+      assertBytes(await tx.get('o/k'), bytes('2'), 'a caller changing what it read does not change the write');
+      await tx.put('o/old', bytes('1'));
+      await tx.delete('o/doomed');
+      await tx.put('o/new/a', bytes('a'));
+      assert.deepEqual(await tx.scan('o/'), ['o/k', 'o/new/a', 'o/old']);
+      // Writes after a range read are still seen, by point and by range reads.
+      await tx.delete('o/new/a');
+      await tx.put('o/z', bytes('z'));
+      assert.equal(await tx.get('o/new/a'), undefined);
+      assert.deepEqual(await tx.list('o/'), ['k', 'old', 'z']);
+      assertBytes(await tx.get('o/old'), bytes('1'));
+      assert.equal(await tx.get('o/doomed'), undefined);
+    });
+    assert.deepEqual(await storage.scan('o/'), ['o/k', 'o/old', 'o/z']);
+    assertBytes(await storage.get('o/k'), bytes('2'));
+    assertBytes(await storage.get('o/old'), bytes('1'));
+  });
+
   t('transaction rolls back every write when fn throws', async ({ storage }) => {
     await storage.put('r/x', bytes('old'));
     await assert.rejects(

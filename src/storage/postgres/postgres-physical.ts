@@ -102,6 +102,21 @@ class Sql {
     await db.query(this.named('del', text, [key, keyPayload(key)]));
   }
 
+  /** Several puts in one statement; `keys` must be distinct (one row may change once). */
+  async putMany(db: Queryable, keys: readonly string[], values: readonly Buffer[]): Promise<void> {
+    if (keys.length === 1) return this.put(db, keys[0] as string, values[0] as Buffer);
+    const text =
+      `WITH w AS (INSERT INTO ${this.table} (key, value) SELECT * FROM unnest($1::text[], $2::bytea[]) ` +
+      `ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value) SELECT pg_notify(${this.keys}, p) FROM unnest($3::text[]) AS p`;
+    await db.query(this.named('putm', text, [keys, values, keys.map(keyPayload)]));
+  }
+
+  async deleteMany(db: Queryable, keys: readonly string[]): Promise<void> {
+    if (keys.length === 1) return this.delete(db, keys[0] as string);
+    const text = `WITH d AS (DELETE FROM ${this.table} WHERE key = ANY($1::text[])) SELECT pg_notify(${this.keys}, p) FROM unnest($2::text[]) AS p`;
+    await db.query(this.named('delm', text, [keys, keys.map(keyPayload)]));
+  }
+
   /** Keys starting with `prefix` from a lower bound, in byte order; limit null = all. */
   async range(db: Queryable, prefix: string, from: string, inclusive: boolean, limit: number | null): Promise<string[]> {
     if (compareKeys(from, prefix) < 0) {
@@ -128,9 +143,16 @@ class Sql {
   }
 }
 
-/** One attempt of a transaction, bound to its connection. */
+/**
+ * One attempt of a transaction, bound to its connection. Writes are held back and sent
+ * together — at most one statement of puts and one of deletes — before a list or scan (which
+ * must see them) and before COMMIT: a token's creation writes five keys, and each statement
+ * is a round trip. A get answers a held-back write itself.
+ */
 class PostgresTransaction implements StorageWriter {
   private open = true;
+  /** Writes not sent yet: key → value, or null for a delete (a key's last write wins). */
+  private readonly held = new Map<string, Buffer | null>();
 
   constructor(
     private readonly sql: Sql,
@@ -147,27 +169,53 @@ class PostgresTransaction implements StorageWriter {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     this.check();
+    const held = this.held.get(key);
+    if (held === null) return undefined;
+    if (held !== undefined) return new Uint8Array(held);
     return this.sql.get(this.client, key);
   }
 
   async list(prefix: string): Promise<string[]> {
     this.check();
+    await this.flush();
     return this.sql.list(this.client, prefix);
   }
 
   async scan(prefix: string, options?: ScanOptions): Promise<string[]> {
     this.check();
+    await this.flush();
     return this.sql.scan(this.client, prefix, options);
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
     this.check();
-    await this.sql.put(this.client, key, toBuffer(value));
+    this.held.delete(key); // re-inserted at the end: the Map keeps the order writes came in
+    this.held.set(key, toBuffer(value));
   }
 
   async delete(key: string): Promise<void> {
     this.check();
-    await this.sql.delete(this.client, key);
+    this.held.delete(key);
+    this.held.set(key, null);
+  }
+
+  /** Sends the held-back writes (before a range read, and before COMMIT). */
+  async flush(): Promise<void> {
+    if (this.held.size === 0) return;
+    const putKeys: string[] = [];
+    const putValues: Buffer[] = [];
+    const deleteKeys: string[] = [];
+    for (const [key, value] of this.held) {
+      if (value === null) deleteKeys.push(key);
+      else {
+        putKeys.push(key);
+        putValues.push(value);
+      }
+    }
+    this.held.clear();
+    // Each key appears once, so the two statements' order does not matter.
+    if (putKeys.length > 0) await this.sql.putMany(this.client, putKeys, putValues);
+    if (deleteKeys.length > 0) await this.sql.deleteMany(this.client, deleteKeys);
   }
 }
 
@@ -303,6 +351,7 @@ export class PostgresPhysical implements Physical, KeyChangeFeed {
       const tx = new PostgresTransaction(this.sql, client);
       try {
         const result = await fn(tx);
+        await tx.flush();
         tx.close();
         await client.query('COMMIT');
         return result;
