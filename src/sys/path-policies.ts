@@ -25,7 +25,8 @@ export function policyPaths(ctx: SystemContext): AnyPathSpec[] {
           return text === undefined ? undefined : { data: { name: fields.name.toLowerCase(), policy: text } };
         },
         update: async ({ fields }) => {
-          if (fields.policy === undefined) throw new ArcaError('invalid_request', "'policy' parameter not supplied or empty");
+          // Vault refuses empty text too (policy.Raw == ""), never storing an empty policy.
+          if (fields.policy === undefined || fields.policy === '') throw new ArcaError('invalid_request', "'policy' parameter not supplied or empty");
           await store().write(fields.name, decodeMaybeBase64(fields.policy));
           return undefined;
         },
@@ -51,8 +52,9 @@ export function policyPaths(ctx: SystemContext): AnyPathSpec[] {
           return text === undefined ? undefined : { data: { name: fields.name.toLowerCase(), rules: text } };
         },
         update: async ({ fields }) => {
-          const text = fields.policy ?? fields.rules;
-          if (text === undefined) throw new ArcaError('invalid_request', "'policy' parameter not supplied or empty");
+          // An empty `policy` falls back to `rules`, as Vault's legacy route does.
+          const text = fields.policy || fields.rules;
+          if (text === undefined || text === '') throw new ArcaError('invalid_request', "'policy' parameter not supplied or empty");
           await store().write(fields.name, decodeMaybeBase64(text));
           return undefined;
         },
