@@ -15,14 +15,16 @@ import { resolveClient } from './resolve-client.js';
 
 export const COMMON_FLAGS = {
   address: { kind: 'string' },
-  format: { kind: 'string', default: 'table' },
+  // No default here: an absent -format falls back to $ARCA_FORMAT, $VAULT_FORMAT, then table.
+  format: { kind: 'string' },
   field: { kind: 'string' },
 } as const;
 
 const COMMON_USAGE = `
 Common options:
   -address=<url>      Server address (default: $ARCA_ADDR, $VAULT_ADDR, http://127.0.0.1:8200)
-  -format=<format>    Output format: table (default), json or yaml
+  -format=<format>    Output format: table, json or yaml
+                      (default: $ARCA_FORMAT, $VAULT_FORMAT, table)
   -field=<name>       Print only this field's raw value`;
 
 export type CommandFlags<T extends FlagSpecs> = ParsedFlags<T & typeof COMMON_FLAGS>;
@@ -71,7 +73,7 @@ function buildContext<T extends FlagSpecs>(def: CommandDefinition<T>, argv: read
   const parsed = parseFlags(argv, specs);
   const flags = parsed.flags as CommandFlags<T>;
   const common = parsed.flags as ParsedFlags<typeof COMMON_FLAGS>;
-  const format = common.format ?? 'table';
+  const format = nonEmpty(common.format) ?? nonEmpty(io.env['ARCA_FORMAT']) ?? nonEmpty(io.env['VAULT_FORMAT']) ?? 'table';
   if (!isOutputFormat(format)) throw new UsageError(`Invalid output format: ${JSON.stringify(format)} (use table, json or yaml)`);
   const [min, max] = def.args;
   const n = parsed.positional.length;
@@ -103,6 +105,10 @@ function buildContext<T extends FlagSpecs>(def: CommandDefinition<T>, argv: read
       }
     },
   };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value !== '' ? value : undefined;
 }
 
 function reportFailure(err: unknown, io: CliIo, usage: string): number {

@@ -376,6 +376,19 @@ test('usage errors exit 1 with the usage on stderr, as Vault does', async () => 
   });
 });
 
+// Vault reads the default of -format from VAULT_FORMAT; ARCA_FORMAT comes first, the flag wins.
+test('-format defaults to $ARCA_FORMAT, then $VAULT_FORMAT', async () => {
+  await withStub({ 'GET /v1/sys/policies/acl/app': { status: 200, body: { data: { name: 'app', policy: 'path "x" {}' } } } }, async (run) => {
+    const asJson = '{\n  "policy": "path \\"x\\" {}"\n}\n';
+    assert.equal((await run(['policy', 'read', 'app'], { env: { VAULT_FORMAT: 'json' } })).out, asJson);
+    assert.equal((await run(['policy', 'read', 'app'], { env: { ARCA_FORMAT: 'json', VAULT_FORMAT: 'yaml' } })).out, asJson);
+    assert.equal((await run(['policy', 'read', '-format=table', 'app'], { env: { VAULT_FORMAT: 'json' } })).out, 'path "x" {}\n');
+    const bad = await run(['policy', 'read', 'app'], { env: { VAULT_FORMAT: 'xml' } });
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /Invalid output format: "xml"/);
+  });
+});
+
 test('a server error exits 2', async () => {
   await withStub({ 'GET /v1/sys/policies/acl/app': { status: 500, body: { errors: ['boom'] } } }, async (run) => {
     const r = await run(['policy', 'read', 'app']);
