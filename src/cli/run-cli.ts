@@ -1,6 +1,8 @@
 // src/cli — the dispatcher behind `arca`: picks the command whose words match the start of
 // argv (the longest match wins, so `kv metadata get` beats a hypothetical `kv`), answers
-// `help`/`-h`, and reports an unknown command with the usage on stderr and exit 2.
+// `help`/`-h`, and reports an unknown command with the usage on stderr. Exit codes as Vault's
+// CLI framework (hashicorp/cli): 127 for no or an unknown command, 1 for a command group
+// without (or with an unknown) subcommand, after printing the group's subcommands.
 import type { CliIo, Command } from './command.js';
 import { renderTable } from './render-table.js';
 
@@ -10,7 +12,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   const first = argv[0];
   if (first === undefined) {
     io.stderr.write(generalUsage(commands));
-    return 2;
+    return 127;
   }
   if (first === 'help' || HELP_FLAGS.has(first)) return help(argv.slice(1), io, commands);
   const command = findCommand(argv, commands);
@@ -66,11 +68,11 @@ function unknown(argv: readonly string[], io: CliIo, commands: readonly Command[
       }
       const note = extra !== undefined && !extra.startsWith('-') ? `Unknown command: ${argv.slice(0, n + 1).join(' ')}\n\n` : '';
       io.stderr.write(note + groupUsage(words, group));
-      return 2;
+      return 1;
     }
   }
   io.stderr.write(`Unknown command: ${argv[0] ?? ''}\n\n${generalUsage(commands)}`);
-  return 2;
+  return 127;
 }
 
 function groupOf(words: readonly string[], commands: readonly Command[]): Command[] {

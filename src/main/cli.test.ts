@@ -13,6 +13,6 @@ test('the table holds client, scan and server commands with unique words', async
   assert.equal(await main(['help'], c.io), 0);
   assert.match(c.stdout(), /^Usage: arca <command>/);
   const u = captureIo();
-  assert.equal(await main(['frobnicate'], u.io), 2);
+  assert.equal(await main(['frobnicate'], u.io), 127);
   assert.match(u.stderr(), /Unknown command: frobnicate/);
 });
