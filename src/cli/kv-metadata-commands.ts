@@ -31,7 +31,7 @@ ${MOUNT_USAGE}`,
     const data = dataOf(body);
     if (ctx.out.field !== undefined) return ctx.out.rawField(data, ctx.out.field);
     if (ctx.out.isStructured) {
-      ctx.out.structured(body);
+      ctx.out.secretStructured(body);
       return 0;
     }
     const { versions, ...rest } = data;

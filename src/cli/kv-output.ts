@@ -35,7 +35,7 @@ export function printWriteMetadata(out: Output, apiPath: string, body: unknown):
   const metadata = asRecord(asRecord(body)?.['data']) ?? {};
   if (out.field !== undefined) return out.rawField(metadata, out.field);
   if (out.isStructured) {
-    out.structured(body);
+    out.secretStructured(body);
     return 0;
   }
   pathSection(out, 'Secret Path', apiPath);
@@ -57,7 +57,7 @@ export function printVersioned(out: Output, apiPath: string, body: unknown): num
     return out.rawField(data, out.field);
   }
   if (out.isStructured) {
-    out.structured(body);
+    out.secretStructured(body);
     return 0;
   }
   pathSection(out, 'Secret Path', apiPath);

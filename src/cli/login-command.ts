@@ -131,7 +131,7 @@ export const loginCommand = defineCommand({
     const { rows, fields } = secretRows(secret);
     if (ctx.out.field !== undefined) return ctx.out.rawField(fields, ctx.out.field);
     if (ctx.out.isStructured) {
-      ctx.out.structured(secret);
+      ctx.out.secretStructured(secret);
       return 0;
     }
     ctx.out.print(

@@ -9,6 +9,7 @@ import { formatQuotedList, formatValue, humanDuration } from './format-value.js'
 import { asNumber, asRecord, asStringArray } from './json-shape.js';
 import type { JsonRecord } from './json-shape.js';
 import { renderKeyValue, renderTable } from './render-table.js';
+import { secretEnvelope } from './secret-envelope.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -41,6 +42,11 @@ export class Output {
 
   warn(text: string): void {
     this.io.stderr.write(`${text}\n`);
+  }
+
+  /** A secret envelope as `vault -format=json|yaml` prints it (secret-envelope.ts). */
+  secretStructured(body: unknown): void {
+    this.structured(secretEnvelope(body));
   }
 
   structured(value: unknown): void {
@@ -93,7 +99,7 @@ export class Output {
     this.printWarnings(record);
     const { rows, fields } = secretRows(record);
     if (this.field !== undefined) return this.rawField(fields, this.field);
-    if (this.isStructured) this.structured(body);
+    if (this.isStructured) this.secretStructured(body);
     else if (rows.length > 0) this.print(renderKeyValue(rows));
     return 0;
   }

@@ -22,6 +22,8 @@ describe('arca kv (v2 at secret/)', () => {
     assert.equal(ok(await w.run(['kv', 'get', '-field=user', 'secret/app'])), 'alice');
     const json = JSON.parse(ok(await w.run(['kv', 'get', '-format=json', '-mount=secret', 'app']))) as { data: { data: Record<string, string> } };
     assert.deepEqual(json.data.data, { user: 'alice', password: 'from-file' });
+    // The keys of Vault's api.Secret, in its order; unset auth and wrap_info are left out.
+    assert.deepEqual(Object.keys(json), ['request_id', 'lease_id', 'lease_duration', 'renewable', 'data', 'warnings', 'mount_type']);
     ok(await w.run(['kv', 'patch', 'secret/app', 'user=bob']));
     assert.equal(ok(await w.run(['kv', 'get', '-field=user', 'secret/app'])), 'bob');
     assert.equal(ok(await w.run(['kv', 'get', '-field=password', 'secret/app'])), 'from-file');
