@@ -127,15 +127,19 @@ export class SealManager {
   /**
    * sys/unseal. Adds one share (hex or base64); at the threshold the shares are combined
    * and the barrier unsealed. Wrong shares fail with invalid_request and reset progress.
-   * `reset` discards progress first; with no key it only resets.
+   * `reset` (Vault's handleSysUnseal) only discards progress and answers the status, ignoring
+   * any key sent with it; on an unsealed node it is refused ("vault is unsealed").
    */
   submitUnsealKey(key?: string, reset = false): Promise<SealStatus> {
     return this.exclusive(async () => {
+      if (reset) {
+        if (!this.barrier.sealed) throw new ArcaError('invalid_request', 'vault is unsealed');
+        this.unsealShares.reset();
+        return this.status();
+      }
       const config = await this.config();
       if (config === undefined) throw new ArcaError('invalid_request', NOT_INITIALIZED);
-      if (reset) this.unsealShares.reset();
       if (key === undefined) {
-        if (reset) return this.status();
         throw new ArcaError('invalid_request', "'key' must be specified in request body as JSON, or 'reset' set to true");
       }
       if (config.type !== 'shamir') {
