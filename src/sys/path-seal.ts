@@ -77,14 +77,16 @@ export function sealPaths(ctx: SystemContext): AnyPathSpec[] {
             {
               initialized: s.initialized,
               sealed: s.sealed,
-              standby: false,
+              // Vault reports a sealed node as standby (it is not active) and leaves out the
+              // cluster it cannot read while sealed.
+              standby: s.sealed,
               performance_standby: false,
               replication_performance_mode: 'disabled',
               replication_dr_mode: 'disabled',
               server_time_utc: Math.floor(clock.now() / 1000),
               version: ctx.version,
-              cluster_name: ctx.clusterName,
-              cluster_id: ctx.clusterId,
+              enterprise: false,
+              ...(s.sealed ? {} : { cluster_name: ctx.clusterName, cluster_id: ctx.clusterId }),
             },
             status,
           );
@@ -145,5 +147,6 @@ export function sealPaths(ctx: SystemContext): AnyPathSpec[] {
 
 async function sealStatus(ctx: SystemContext): Promise<Record<string, unknown>> {
   const s = await ctx.seal.status();
-  return { ...s, cluster_name: s.initialized ? ctx.clusterName : undefined, cluster_id: s.initialized ? ctx.clusterId : undefined };
+  // As Vault's handleSysSealStatusRaw: the cluster is named only once unsealed.
+  return { ...s, cluster_name: s.sealed ? undefined : ctx.clusterName, cluster_id: s.sealed ? undefined : ctx.clusterId };
 }

@@ -97,3 +97,60 @@ test('sys/init and sys/rekey/init without a split are refused in Vault words, no
     await w.close();
   }
 });
+
+test('sys/unseal reset discards progress and ignores a key sent with it; refused once unsealed', async () => {
+  const w = await shamirServer();
+  try {
+    const { keys } = (await w.client.raw('PUT', 'sys/init', { secret_shares: 3, secret_threshold: 2 })).body as { keys: string[] };
+    const first = (await w.client.raw('PUT', 'sys/unseal', { key: keys[0] })).body as { progress: number; nonce: string };
+    assert.equal(first.progress, 1);
+    assert.notEqual(first.nonce, '');
+    // The same key again is ignored (Vault's recordUnsealPart), not an error.
+    const again = await w.client.raw('PUT', 'sys/unseal', { key: keys[0] });
+    assert.equal(again.status, 200);
+    assert.equal((again.body as { progress: number }).progress, 1);
+
+    const reset = await w.client.raw('PUT', 'sys/unseal', { reset: true, key: keys[1] });
+    assert.equal(reset.status, 200);
+    const r = reset.body as { sealed: boolean; progress: number; nonce: string };
+    assert.deepEqual([r.sealed, r.progress, r.nonce], [true, 0, '']);
+
+    await w.client.raw('PUT', 'sys/unseal', { key: keys[1] });
+    const open = (await w.client.raw('PUT', 'sys/unseal', { key: keys[2] })).body as { sealed: boolean; progress: number };
+    assert.deepEqual([open.sealed, open.progress], [false, 0]);
+    const late = await w.client.raw('PUT', 'sys/unseal', { reset: true });
+    assert.equal(late.status, 400);
+    assert.deepEqual(late.body, { errors: ['vault is unsealed'] });
+  } finally {
+    await w.close();
+  }
+});
+
+test('health and seal-status bodies: sealed is standby with no cluster; unsealed names the cluster', async () => {
+  const w = await shamirServer();
+  try {
+    const { keys } = (await w.client.raw('PUT', 'sys/init', { secret_shares: 1, secret_threshold: 1 })).body as { keys: string[] };
+    const sealed = (await w.client.raw('GET', 'sys/health')).body as Record<string, unknown>;
+    assert.equal(sealed['standby'], true);
+    assert.equal(sealed['enterprise'], false);
+    assert.equal('cluster_name' in sealed || 'cluster_id' in sealed, false);
+    const sealedStatus = (await w.client.raw('GET', 'sys/seal-status')).body as Record<string, unknown>;
+    assert.equal('cluster_name' in sealedStatus || 'cluster_id' in sealedStatus, false);
+
+    await w.client.raw('PUT', 'sys/unseal', { key: keys[0] });
+    const active = await w.client.raw('GET', 'sys/health');
+    assert.equal(active.status, 200);
+    const a = active.body as Record<string, unknown>;
+    assert.deepEqual([a['initialized'], a['sealed'], a['standby'], a['performance_standby']], [true, false, false, false]);
+    assert.equal(typeof a['cluster_name'], 'string');
+    assert.equal(typeof a['cluster_id'], 'string');
+    assert.equal(typeof a['server_time_utc'], 'number');
+    const status = (await w.client.raw('GET', 'sys/seal-status')).body as Record<string, unknown>;
+    assert.equal(typeof status['cluster_id'], 'string');
+    // Query overrides of an active node.
+    assert.equal((await w.client.raw('GET', 'sys/health?activecode=218')).status, 218);
+    assert.equal((await w.client.raw('GET', 'sys/health?standbyok=true&perfstandbyok=true')).status, 200);
+  } finally {
+    await w.close();
+  }
+});
