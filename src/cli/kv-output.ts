@@ -54,6 +54,9 @@ export function printVersioned(out: Output, apiPath: string, body: unknown): num
   const metadata = asRecord(outer['metadata']) ?? {};
   if (out.field !== undefined) {
     if (!data) throw new CliFailure(`No data found at ${apiPath}`, 2);
+    // Vault: -field=data names a key called "data" if the secret has one, else the whole map
+    // (the idiom `kv get -format=json -field=data PATH` prints the data object alone).
+    if (out.field === 'data' && !Object.hasOwn(data, 'data')) return out.rawField({ data }, 'data');
     return out.rawField(data, out.field);
   }
   if (out.isStructured) {

@@ -22,6 +22,9 @@ describe('arca kv (v2 at secret/)', () => {
     assert.equal(ok(await w.run(['kv', 'get', '-field=user', 'secret/app'])), 'alice');
     const json = JSON.parse(ok(await w.run(['kv', 'get', '-format=json', '-mount=secret', 'app']))) as { data: { data: Record<string, string> } };
     assert.deepEqual(json.data.data, { user: 'alice', password: 'from-file' });
+    // Vault's -field=data: the whole data map when the secret has no key named "data".
+    assert.deepEqual(JSON.parse(ok(await w.run(['kv', 'get', '-format=json', '-field=data', 'secret/app']))), { user: 'alice', password: 'from-file' });
+    assert.equal(ok(await w.run(['kv', 'get', '-field=data', 'secret/app'])), 'map[password:from-file user:alice]');
     // The keys of Vault's api.Secret, in its order; unset auth and wrap_info are left out.
     assert.deepEqual(Object.keys(json), ['request_id', 'lease_id', 'lease_duration', 'renewable', 'data', 'warnings', 'mount_type']);
     ok(await w.run(['kv', 'patch', 'secret/app', 'user=bob']));
