@@ -26,7 +26,9 @@ const read = defineCommand({
     const [raw = '', ...pairs] = ctx.args;
     const path = clean(raw);
     const query = new URLSearchParams();
-    for (const [k, v] of Object.entries(await parseKeyValues(pairs, ctx.io))) query.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+    for (const [k, v] of Object.entries(await parseKeyValues(pairs, ctx.io))) {
+      for (const item of Array.isArray(v) ? v : [v]) query.append(k, typeof item === 'string' ? item : JSON.stringify(item));
+    }
     const url = encodePath(path) + (pairs.length > 0 ? `?${query.toString()}` : '');
     const body = await ctx.callOrMissing(`reading ${path}`, 'GET', url);
     if (body === null || body === undefined) {

@@ -36,3 +36,31 @@ test('errors never echo the value that failed', async () => {
     return true;
   });
 });
+
+// Vault's kvbuilder: @file and - as whole JSON objects among other pairs, \@ escapes, lists.
+test('@file merges a JSON object; - merges stdin; \\@ is a literal @; a repeated key is a list', async () => {
+  const dir = fs.mkdtempSync(os.tmpdir() + '/arca-');
+  try {
+    fs.writeFileSync(path.join(dir, 'data.json'), '{"user": "u", "n": 2}');
+    const c = captureIo({ cwd: dir, stdin: '{"from": "stdin"}' });
+    const data = await parseKeyValues(['@data.json', 'at=\\@home', '-', 'tag=a', 'tag=b', 'tag=c', ''], c.io);
+    assert.deepEqual(data, { user: 'u', n: 2, at: '@home', from: 'stdin', tag: ['a', 'b', 'c'] });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('stdin is read once; a file that is not a JSON object is refused', async () => {
+  await assert.rejects(parseKeyValues(['-', 'k=-'], captureIo({ stdin: '{}' }).io), /only once/);
+  const dir = fs.mkdtempSync(os.tmpdir() + '/arca-');
+  try {
+    fs.writeFileSync(path.join(dir, 'list.json'), '["hunter2"]');
+    await assert.rejects(parseKeyValues(['@list.json'], captureIo({ cwd: dir }).io), (err: Error) => {
+      assert.match(err.message, /not a JSON object/);
+      assert.doesNotMatch(err.message, /hunter2/);
+      return true;
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -22,6 +22,10 @@ describe('arca kv (v2 at secret/)', () => {
     assert.equal(ok(await w.run(['kv', 'get', '-field=user', 'secret/app'])), 'alice');
     const json = JSON.parse(ok(await w.run(['kv', 'get', '-format=json', '-mount=secret', 'app']))) as { data: { data: Record<string, string> } };
     assert.deepEqual(json.data.data, { user: 'alice', password: 'from-file' });
+    // Vault's `kv put PATH @file.json`: the file is the JSON object to write.
+    fs.writeFileSync(`${w.home}/data.json`, '{"host": "db", "port": 5432}');
+    ok(await w.run(['kv', 'put', 'secret/json', '@data.json']));
+    assert.deepEqual(JSON.parse(ok(await w.run(['kv', 'get', '-format=json', '-field=data', 'secret/json']))), { host: 'db', port: 5432 });
     // Vault's -field=data: the whole data map when the secret has no key named "data".
     assert.deepEqual(JSON.parse(ok(await w.run(['kv', 'get', '-format=json', '-field=data', 'secret/app']))), { user: 'alice', password: 'from-file' });
     assert.equal(ok(await w.run(['kv', 'get', '-field=data', 'secret/app'])), 'map[password:from-file user:alice]');
