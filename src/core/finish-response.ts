@@ -32,6 +32,11 @@ export async function finishResponse(core: Core, req: LogicalRequest, mount: Mou
     out.renewable = lease.renewable;
     out.leaseDuration = lease.ttl;
   }
+  if (res.renewedLease) {
+    out.leaseId = res.renewedLease.leaseId;
+    out.renewable = res.renewedLease.renewable;
+    out.leaseDuration = res.renewedLease.ttl;
+  }
   if (res.ttlHint !== undefined && !res.secret) {
     out.leaseDuration = res.ttlHint > 0 ? res.ttlHint : core.mounts.mountConfig(mount).defaultLeaseTtl;
   }

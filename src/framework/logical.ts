@@ -113,4 +113,10 @@ export interface LogicalResponse {
    * with no lease id; 0 means the mount's default lease TTL.
    */
   ttlHint?: number;
+  /**
+   * An existing lease this answer reports (sys/leases/renew): rendered in the envelope's
+   * lease_id / renewable / lease_duration, as Vault renders a renewed secret; nothing is
+   * registered.
+   */
+  renewedLease?: { readonly leaseId: string; readonly renewable: boolean; readonly ttl: number };
 }

@@ -18,7 +18,7 @@ export function renderSuccess(requestId: string, res: CoreResponse | undefined, 
   if (res?.raw) {
     return { status: res.status ?? 200, headers: { ...BASE_HEADERS, 'content-type': res.raw.contentType }, body: res.raw.body };
   }
-  const empty = !res || (res.data === undefined && !res.auth && !res.wrapInfo && (res.warnings?.length ?? 0) === 0);
+  const empty = !res || (res.data === undefined && !res.auth && !res.wrapInfo && !res.leaseId && (res.warnings?.length ?? 0) === 0);
   if (empty) {
     if (res?.status !== undefined && res.status !== 204) return { status: res.status, headers: JSON_HEADERS, body: '' };
     return { status: 204, headers: BASE_HEADERS, body: '' };

@@ -17,8 +17,9 @@ export function leasePaths(ctx: SystemContext): AnyPathSpec[] {
         const id = fields.lease_id ?? fields.url_lease_id;
         if (!id) throw new ArcaError('invalid_request', 'lease_id must be specified');
         const { lease, warnings } = await leases().renew(id, fields.increment);
+        // Vault answers a renewal as a secret response: the lease in the envelope, data null.
         return {
-          data: { lease_id: lease.leaseId, renewable: lease.renewable, lease_duration: lease.ttl },
+          renewedLease: { leaseId: lease.leaseId, renewable: lease.renewable, ttl: lease.ttl },
           ...(warnings.length > 0 ? { warnings } : {}),
         };
       },

@@ -1,0 +1,71 @@
+// HTTP: sys/leases/* with a lease from a real mount. Arca ships no dynamic-secrets engine
+// yet, so the test registers a minimal one (its `creds` read issues a renewable lease) the
+// way a plugin would, and checks what Vault clients read: the renew answer's lease fields
+// sit in the envelope (Go api.Secret, hvac, node-vault read lease_duration there).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { definePath } from '../../src/framework/path-spec.js';
+import { startTestServer } from './start-test-server.js';
+import type { TestServer } from './start-test-server.js';
+
+let t: TestServer;
+before(async () => {
+  t = await startTestServer();
+  t.server.core.deps.registry.register({
+    id: 'test.leasing',
+    type: 'leasing-test',
+    table: 'mounts',
+    factory: () => ({
+      id: 'test.leasing',
+      type: 'leasing-test',
+      kind: 'secret',
+      paths: [
+        definePath({
+          pattern: 'creds',
+          fields: {},
+          operations: {
+            read: async () => ({ data: { username: 'u1' }, secret: { type: 'creds', ttl: 600, maxTtl: 3600, renewable: true, internal: {} } }),
+          },
+        }),
+      ],
+      secretTypes: { creds: { renew: async () => undefined, revoke: async () => undefined } },
+    }),
+  });
+  await t.client.write('sys/mounts/leasing', { type: 'leasing-test' });
+});
+after(() => t.close());
+
+interface Envelope {
+  lease_id: string;
+  renewable: boolean;
+  lease_duration: number;
+  data: Record<string, unknown> | null;
+  warnings: string[] | null;
+}
+
+test('sys/leases/renew (and legacy sys/renew) answer the lease in the envelope, as Vault', async () => {
+  const issued = (await t.client.raw('GET', 'leasing/creds')).body as Envelope;
+  assert.match(issued.lease_id, /^leasing\/creds\/.+/);
+  assert.equal(issued.lease_duration, 600);
+
+  const res = await t.client.raw('PUT', 'sys/leases/renew', { lease_id: issued.lease_id, increment: 1200 });
+  assert.equal(res.status, 200);
+  const renewed = res.body as Envelope;
+  assert.equal(renewed.lease_id, issued.lease_id);
+  assert.equal(renewed.renewable, true);
+  assert.equal(renewed.lease_duration, 1200);
+
+  const legacy = (await t.client.raw('PUT', `sys/renew/${issued.lease_id}`, { increment: 300 })).body as Envelope;
+  assert.equal(legacy.lease_id, issued.lease_id);
+  assert.equal(legacy.lease_duration, 300);
+
+  const lookup = (await t.client.raw('PUT', 'sys/leases/lookup', { lease_id: issued.lease_id })).body as Envelope;
+  assert.equal(lookup.data?.['id'], issued.lease_id);
+  assert.equal(lookup.data?.['renewable'], true);
+  assert.equal(typeof lookup.data?.['ttl'], 'number');
+
+  assert.equal((await t.client.raw('PUT', 'sys/leases/revoke', { lease_id: issued.lease_id })).status, 204);
+  const gone = await t.client.raw('PUT', 'sys/leases/renew', { lease_id: issued.lease_id });
+  assert.equal(gone.status, 400);
+  assert.deepEqual(gone.body, { errors: ['lease not found or lease is not renewable'] });
+});
