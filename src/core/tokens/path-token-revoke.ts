@@ -1,6 +1,7 @@
 // src/core/tokens — auth/token/revoke, revoke-self, revoke-accessor, revoke-orphan and
 // tidy. Revoking an unknown token succeeds silently (204), as in Vault, so the endpoint
-// reveals nothing about which tokens exist.
+// reveals nothing about which tokens exist; revoke-orphan, which needs sudo, answers 400
+// "token to revoke not found" as Vault's handleRevokeOrphan does.
 import { ArcaError } from '../../lib/errors.js';
 import { field } from '../../framework/field.js';
 import { definePath } from '../../framework/path-spec.js';
@@ -49,6 +50,7 @@ export function tokenRevokePaths(ctx: TokenBackendContext): AnyPathSpec[] {
       sudo: true,
       operations: {
         update: async ({ fields }) => {
+          if (!(await store.lookup(fields.token))) throw new ArcaError('invalid_request', 'token to revoke not found');
           await store.revokeOrphan(fields.token);
           return undefined;
         },

@@ -110,6 +110,8 @@ test('revoke-orphan keeps children; accessors list; tidy answers 202; one-use to
   const child = (await call(parent, 'update', 'create', {}))?.tokenAuth?.client_token ?? '';
   await call(root.token, 'update', 'revoke-orphan', { token: parent });
   assert.equal((await call(child, 'read', 'lookup-self'))?.data?.['orphan'], true);
+  // Unlike revoke, revoke-orphan (sudo) says when there is nothing to revoke, as Vault.
+  await assert.rejects(call(root.token, 'update', 'revoke-orphan', { token: parent }), is(400, /^token to revoke not found$/));
   const keys = (await call(root.token, 'list', 'accessors/'))?.data?.['keys'];
   assert.ok(Array.isArray(keys) && keys.length === 2);
   assert.equal((await call(root.token, 'update', 'tidy'))?.status, 202);
