@@ -48,11 +48,21 @@ export interface CommandDefinition<T extends FlagSpecs> {
   readonly flags: T;
   /** Allowed number of positional arguments, inclusive. */
   readonly args: readonly [min: number, max: number];
+  /**
+   * Accepts Vault's -wrap-ttl: `call` and `callOrMissing` then ask the server to wrap the
+   * answer (X-Vault-Wrap-TTL). Requests made through `client()` directly (the KV preflight,
+   * pre-reads) are never wrapped.
+   */
+  readonly wraps?: boolean;
   run(ctx: CommandContext<T>): Promise<number>;
 }
 
+const WRAP_FLAG = { 'wrap-ttl': { kind: 'string' } } as const;
+const WRAP_USAGE = `
+  -wrap-ttl=<duration>  Wrap the response in a single-use token with this TTL`;
+
 export function defineCommand<T extends FlagSpecs>(def: CommandDefinition<T>): Command {
-  const usage = `${def.usage.trimEnd()}\n${COMMON_USAGE}\n`;
+  const usage = `${def.usage.trimEnd()}\n${def.wraps === true ? WRAP_USAGE : ''}${COMMON_USAGE}\n`;
   return {
     words: def.words,
     summary: def.summary,
@@ -69,10 +79,12 @@ export function defineCommand<T extends FlagSpecs>(def: CommandDefinition<T>): C
 }
 
 function buildContext<T extends FlagSpecs>(def: CommandDefinition<T>, argv: readonly string[], io: CliIo): CommandContext<T> {
-  const specs = { ...COMMON_FLAGS, ...def.flags };
+  const specs = { ...COMMON_FLAGS, ...(def.wraps === true ? WRAP_FLAG : {}), ...def.flags };
   const parsed = parseFlags(argv, specs);
   const flags = parsed.flags as CommandFlags<T>;
   const common = parsed.flags as ParsedFlags<typeof COMMON_FLAGS>;
+  const wrapTtl = nonEmpty((parsed.flags as ParsedFlags<typeof WRAP_FLAG>)['wrap-ttl']);
+  const wrapHeaders: Record<string, string> = wrapTtl !== undefined ? { 'X-Vault-Wrap-TTL': wrapTtl } : {};
   const format = nonEmpty(common.format) ?? nonEmpty(io.env['ARCA_FORMAT']) ?? nonEmpty(io.env['VAULT_FORMAT']) ?? 'table';
   if (!isOutputFormat(format)) throw new UsageError(`Invalid output format: ${JSON.stringify(format)} (use table, json or yaml)`);
   const [min, max] = def.args;
@@ -83,7 +95,7 @@ function buildContext<T extends FlagSpecs>(def: CommandDefinition<T>, argv: read
   const getClient = (): ArcaClient => (client ??= resolveClient(io, common.address));
   const call = async (doing: string, method: HttpMethod, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> => {
     try {
-      return (await getClient().request(method, path, body, headers)).body;
+      return (await getClient().request(method, path, body, { ...wrapHeaders, ...headers })).body;
     } catch (err) {
       throw apiFailure(doing, err);
     }
@@ -97,7 +109,7 @@ function buildContext<T extends FlagSpecs>(def: CommandDefinition<T>, argv: read
     call,
     async callOrMissing(doing, method, path, body) {
       try {
-        return (await getClient().request(method, path, body)).body;
+        return (await getClient().request(method, path, body, wrapHeaders)).body;
       } catch (err) {
         if (err instanceof ApiError && err.status === 404 && asRecord(asRecord(err.body)?.['data']) === undefined) return null;
         if (err instanceof ApiError && err.status === 404) return err.body;

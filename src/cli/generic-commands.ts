@@ -21,6 +21,7 @@ const read = defineCommand({
       $ arca read sys/mounts
       $ arca read -field=ttl auth/token/lookup-self`,
   flags: {},
+  wraps: true,
   args: [1, 64],
   async run(ctx) {
     const [raw = '', ...pairs] = ctx.args;
@@ -51,6 +52,7 @@ const write = defineCommand({
 
   -force    Allow writing with no data`,
   flags: { force: { kind: 'bool', short: 'f' } },
+  wraps: true,
   args: [1, Number.MAX_SAFE_INTEGER],
   async run(ctx) {
     const [raw = '', ...pairs] = ctx.args;

@@ -27,6 +27,7 @@ const get = defineCommand({
   -version=<n>    Version to read (KV v2)
 ${MOUNT_USAGE}`,
   flags: { version: { kind: 'int' }, mount: { kind: 'string' } },
+  wraps: true,
   args: [1, 1],
   async run(ctx) {
     const target = await kvTarget(ctx, ctx.args[0] ?? '', ctx.flags.mount);

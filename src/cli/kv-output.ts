@@ -49,6 +49,8 @@ export function printWriteMetadata(out: Output, apiPath: string, body: unknown):
  * and exits 0, as Vault's kv get does; only -field fails on it ("No data found", exit 2).
  */
 export function printVersioned(out: Output, apiPath: string, body: unknown): number {
+  // A wrapped answer (-wrap-ttl) is printed as any secret: its wrapping token, no sections.
+  if (asRecord(asRecord(body)?.['wrap_info'])) return out.secret(body);
   const outer = asRecord(asRecord(body)?.['data']) ?? {};
   const data = asRecord(outer['data']);
   const metadata = asRecord(outer['metadata']) ?? {};

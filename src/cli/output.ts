@@ -121,9 +121,10 @@ export function dataRows(data: JsonRecord): Row[] {
 export function secretRows(record: JsonRecord): { rows: Row[]; fields: JsonRecord } {
   const rows: Row[] = [];
   const fields: JsonRecord = {};
+  // Vault's table writes the wrapping rows as `wrapping_token:`; -field names them without the colon.
   const add = (key: string, raw: unknown, shown: string): void => {
     rows.push([key, shown]);
-    fields[key] = raw;
+    fields[key.replace(/:$/, '')] = raw;
   };
   const auth = asRecord(record['auth']);
   const leaseDuration = asNumber(record['lease_duration']) ?? 0;
@@ -155,6 +156,9 @@ export function secretRows(record: JsonRecord): { rows: Row[]; fields: JsonRecor
     add('wrapping_token_ttl:', wrap['ttl'], humanDuration(asNumber(wrap['ttl']) ?? 0));
     add('wrapping_token_creation_time:', wrap['creation_time'], formatValue(wrap['creation_time']));
     add('wrapping_token_creation_path:', wrap['creation_path'], formatValue(wrap['creation_path']));
+    if (typeof wrap['wrapped_accessor'] === 'string' && wrap['wrapped_accessor'] !== '') {
+      add('wrapped_accessor:', wrap['wrapped_accessor'], wrap['wrapped_accessor']);
+    }
   }
   const data = asRecord(record['data']) ?? {};
   for (const k of Object.keys(data).sort()) add(k, data[k], looksLikeTtl(k) ? ttlValue(data[k]) : formatValue(data[k]));

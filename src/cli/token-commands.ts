@@ -54,6 +54,7 @@ const create = defineCommand({
     type: { kind: 'string' },
     id: { kind: 'string' },
   },
+  wraps: true,
   args: [0, 0],
   async run(ctx) {
     const f = ctx.flags;

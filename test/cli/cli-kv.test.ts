@@ -22,6 +22,13 @@ describe('arca kv (v2 at secret/)', () => {
     assert.equal(ok(await w.run(['kv', 'get', '-field=user', 'secret/app'])), 'alice');
     const json = JSON.parse(ok(await w.run(['kv', 'get', '-format=json', '-mount=secret', 'app']))) as { data: { data: Record<string, string> } };
     assert.deepEqual(json.data.data, { user: 'alice', password: 'from-file' });
+    // Vault's -wrap-ttl: the read comes back as a single-use wrapping token (the KV preflight is
+    // not wrapped), -field=wrapping_token prints it, and unwrapping it gives the secret.
+    const wrapped = ok(await w.run(['kv', 'get', '-wrap-ttl=60s', 'secret/app']));
+    assert.match(wrapped, /^wrapping_token: +\S+\nwrapping_accessor: +\S+\nwrapping_token_ttl: +1m\n/m);
+    const wrapToken = ok(await w.run(['kv', 'get', '-wrap-ttl=60s', '-field=wrapping_token', 'secret/app']));
+    const unwrapped = JSON.parse(ok(await w.run(['write', '-format=json', 'sys/wrapping/unwrap', `token=${wrapToken}`]))) as { data: { data: Record<string, string> } };
+    assert.equal(unwrapped.data.data['user'], 'alice');
     // Vault's `kv put PATH @file.json`: the file is the JSON object to write.
     fs.writeFileSync(`${w.home}/data.json`, '{"host": "db", "port": 5432}');
     ok(await w.run(['kv', 'put', 'secret/json', '@data.json']));
