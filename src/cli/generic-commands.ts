@@ -98,10 +98,7 @@ const list = defineCommand({
     const path = clean(ctx.args[0] ?? '');
     const body = await ctx.callOrMissing(`listing ${path}`, 'LIST', encodePath(path));
     const keys = asStringArray(dataOf(body)['keys']);
-    if (body === null || keys.length === 0) {
-      ctx.io.stderr.write(`No value found at ${path}\n`);
-      return 2;
-    }
+    if (body === null || keys.length === 0) return ctx.out.noList(path.endsWith('/') ? path : `${path}/`);
     return ctx.out.list(keys);
   },
 });

@@ -97,10 +97,7 @@ ${MOUNT_USAGE}`,
     const shown = kvApiPath(target, 'metadata');
     const body = await ctx.callOrMissing(`listing ${shown}`, 'LIST', encodePath(shown));
     const keys = asStringArray(dataOf(body)['keys']);
-    if (body === null || keys.length === 0) {
-      ctx.io.stderr.write(`No value found at ${shown}/\n`);
-      return 2;
-    }
+    if (body === null || keys.length === 0) return ctx.out.noList(`${shown}/`);
     return ctx.out.list(keys);
   },
 });

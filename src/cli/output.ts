@@ -86,6 +86,16 @@ export class Output {
     return 0;
   }
 
+  /**
+   * Nothing to list: Vault prints `{}` on stdout in json/yaml (so a pipe into jq still parses)
+   * and "No value found at PATH" on stderr for a table; exit 2 either way.
+   */
+  noList(path: string): number {
+    if (this.isStructured) this.structured({});
+    else this.warn(`No value found at ${path}`);
+    return 2;
+  }
+
   /** Vault's list output: a `Keys` column. */
   list(keys: readonly string[], structured: unknown = keys): number {
     if (this.isStructured) this.structured(structured);

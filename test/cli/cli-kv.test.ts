@@ -108,6 +108,11 @@ describe('arca kv (v2 at secret/)', () => {
     const r = await w.run(['read', 'gen1/gen']);
     assert.equal(r.code, 2);
     assert.equal(r.err, 'No value found at gen1/gen\n');
+    // As Vault's list: nothing to list is "No value found at PATH/" (table) or {} (json), exit 2.
+    const none = await w.run(['list', 'gen1/nothing']);
+    assert.deepEqual([none.code, none.out, none.err], [2, '', 'No value found at gen1/nothing/\n']);
+    const noneJson = await w.run(['kv', 'list', '-format=json', 'secret/nothing']);
+    assert.deepEqual([noneJson.code, noneJson.out], [2, '{}\n']);
     assert.equal((await w.run(['write', 'gen1/gen'])).code, 1);
   });
 
