@@ -83,6 +83,22 @@ test('errors: policy not held is 403, root policy from non-root is 400, orphan w
   assert.equal(custom?.tokenAuth?.client_token, 'my-token');
 });
 
+test('an expiring root token cannot create a non-expiring one (Vault: 400)', async () => {
+  const { root, call } = await world();
+  const expiring = (await call(root.token, 'update', 'create', { policies: ['root'], ttl: '1h' }))?.tokenAuth;
+  assert.equal(expiring?.lease_duration, 3600);
+  await assert.rejects(
+    call(expiring?.client_token ?? '', 'update', 'create', { policies: ['root'] }),
+    is(400, /^expiring root tokens cannot create non-expiring root tokens$/),
+  );
+  await assert.rejects(call(expiring?.client_token ?? '', 'update', 'create-orphan', { policies: ['root'] }), is(400));
+  const child = (await call(expiring?.client_token ?? '', 'update', 'create', { policies: ['root'], ttl: '10m' }))?.tokenAuth;
+  assert.equal(child?.lease_duration, 600);
+  const forever = (await call(root.token, 'update', 'create', { policies: ['root'] }))?.tokenAuth;
+  assert.equal(forever?.lease_duration, 0);
+  assert.equal(forever?.renewable, false);
+});
+
 test('renew and renew-self extend the ttl; revoke-self, revoke and revoke-accessor end tokens', async () => {
   const { root, call, clock } = await world();
   const create = async (data: Record<string, unknown>) => (await call(root.token, 'update', 'create', data))?.tokenAuth;

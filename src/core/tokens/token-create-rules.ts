@@ -93,13 +93,19 @@ export function resolveCreate(params: CreateTokenParams, parent: TokenEntry | un
   const policies = sanitizePolicies(wanted, !params.noDefaultPolicy && !role?.decidesPolicies);
   const orphan = (role ? role.orphan : params.orphan === true) || parent === undefined;
   const explicitEntity = params.entityId ?? '';
+  const first = creationTtl(params, policies.includes('root'), config);
+  // Only a root token gets no TTL; a caller that itself expires cannot mint one that never
+  // does (Vault's handleCreateCommon), or an expiring root token could outlive itself.
+  if (first.ttl === 0 && parent !== undefined && parent.ttl !== 0) {
+    throw new ArcaError('invalid_request', 'expiring root tokens cannot create non-expiring root tokens');
+  }
   return {
     policies,
     orphan,
     parent: orphan || !parent ? '' : parent.id,
     entityId: explicitEntity !== '' ? explicitEntity : orphan || !parent ? '' : parent.entityId,
     boundCidrs: role !== undefined || orphan || !parent ? [...(params.boundCidrs ?? [])] : [...parent.boundCidrs],
-    ...creationTtl(params, policies.includes('root'), config),
+    ...first,
     displayName: displayName(params.displayName),
   };
 }
