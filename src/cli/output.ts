@@ -54,9 +54,11 @@ export class Output {
     else this.print(JSON.stringify(value ?? null, null, 2));
   }
 
-  /** Vault's PrintRawField: the value alone; a missing field is exit 1. */
+  /** Vault's PrintRawField: the value alone; a missing or null field is exit 1 (Vault tests for nil). */
   rawField(source: JsonRecord, name: string): number {
-    if (!Object.hasOwn(source, name)) throw new CliFailure(`Field "${name}" not present in secret`, 1);
+    if (!Object.hasOwn(source, name) || source[name] === null || source[name] === undefined) {
+      throw new CliFailure(`Field "${name}" not present in secret`, 1);
+    }
     const value = source[name];
     let text: string;
     if (this.format === 'json') text = JSON.stringify(value ?? null, null, 2);

@@ -22,6 +22,9 @@ describe('arca auth, login -method=userpass, mfa totp enroll', () => {
     const tuned = JSON.parse(ok(await w.run(['read', '-format=json', 'sys/auth/people/tune']))) as { data: { user_lockout_config: { lockout_threshold: number; lockout_duration: number } } };
     assert.deepEqual(tuned.data.user_lockout_config.lockout_threshold, 7);
     assert.deepEqual(tuned.data.user_lockout_config.lockout_duration, 300);
+    // Vault's PrintRawField: a null field (the root token's expire_time) is "not present", exit 1.
+    const noExpiry = await w.run(['token', 'lookup', '-field=expire_time']);
+    assert.deepEqual([noExpiry.code, noExpiry.out, noExpiry.err], [1, '', 'Field "expire_time" not present in secret\n']);
     const misuse = await w.run(['secrets', 'tune', '-user-lockout-threshold=3', 'secret']);
     assert.equal(misuse.code, 1);
     assert.match(ok(await w.run(['auth', 'move', 'people', 'staff'])), /staff\//);
