@@ -46,8 +46,10 @@ const revoke = defineCommand({
 
   -prefix    Revoke every lease whose ID starts with ID
   -force     With -prefix: delete the leases even if the backend cannot revoke
-             them (the secrets may stay valid)`,
-  flags: { prefix: { kind: 'bool' }, force: { kind: 'bool' } },
+             them (the secrets may stay valid)
+  -sync      Accepted for Vault compatibility: arca always waits for the
+             revocation (Vault's default queues it)`,
+  flags: { prefix: { kind: 'bool' }, force: { kind: 'bool' }, sync: { kind: 'bool' } },
   args: [1, 1],
   async run(ctx) {
     const id = (ctx.args[0] ?? '').replace(/^\/+/, '');

@@ -126,6 +126,8 @@ describe('arca admin commands', () => {
     assert.match(r.err, /^Error looking up lease: /);
     assert.equal((await w.run(['lease', 'revoke', '-force', 'x/'])).code, 1);
     assert.match(ok(await w.run(['lease', 'revoke', '-prefix', 'nothing/'])), /^Success! Revoked any leases with prefix: nothing\//);
+    // Vault's -sync is accepted (arca's revocation is always synchronous).
+    assert.match(ok(await w.run(['lease', 'revoke', '-sync', '-prefix', 'nothing/'])), /^Success! Revoked any leases with prefix: nothing\//);
   });
 
   test('operator key-status and rotate', async () => {
