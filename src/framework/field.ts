@@ -88,10 +88,16 @@ function coerceInt(min: number, max: number): Coerce<number> {
   };
 }
 
+// Vault reads booleans with parseutil.ParseBool (mapstructure's weak decoding): Go's
+// strconv.ParseBool spellings, and an empty string as false, so `?standbyok` with no value
+// (a common load-balancer health URL) is accepted.
+const TRUE_WORDS = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
+const FALSE_WORDS = new Set(['', '0', 'f', 'F', 'false', 'FALSE', 'False']);
+
 function coerceBool(raw: unknown, name: string): boolean {
   if (typeof raw === 'boolean') return raw;
-  if (raw === 'true' || raw === '1' || raw === 1) return true;
-  if (raw === 'false' || raw === '0' || raw === 0) return false;
+  if (raw === 1 || (typeof raw === 'string' && TRUE_WORDS.has(raw))) return true;
+  if (raw === 0 || (typeof raw === 'string' && FALSE_WORDS.has(raw))) return false;
   throw invalid(name, 'a boolean');
 }
 

@@ -150,6 +150,11 @@ test('health and seal-status bodies: sealed is standby with no cluster; unsealed
     // Query overrides of an active node.
     assert.equal((await w.client.raw('GET', 'sys/health?activecode=218')).status, 218);
     assert.equal((await w.client.raw('GET', 'sys/health?standbyok=true&perfstandbyok=true')).status, 200);
+    // Vault's parseutil.ParseBool: a bare flag is false, Go's spellings are accepted.
+    for (const q of ['standbyok', 'standbyok=True', 'perfstandbyok=t', 'standbyok=FALSE']) {
+      assert.equal((await w.client.raw('GET', `sys/health?${q}`)).status, 200, q);
+    }
+    assert.equal((await w.client.raw('GET', 'sys/health?standbyok=maybe')).status, 400);
   } finally {
     await w.close();
   }
