@@ -62,8 +62,9 @@ const write = defineCommand({
     const body = await ctx.call(`writing data to ${path}`, 'PUT', encodePath(path), data);
     const record = asRecord(body);
     if (!record || (record['data'] == null && record['auth'] == null && record['wrap_info'] == null)) {
-      if (ctx.out.isStructured) ctx.out.structured(body ?? null);
-      else ctx.out.print(`Success! Data written to: ${path}`);
+      // As Vault's write: the success line only as a table; json/yaml print the body if any.
+      if (!ctx.out.isStructured) ctx.out.print(`Success! Data written to: ${path}`);
+      else if (record) ctx.out.secretStructured(body);
       return 0;
     }
     return ctx.out.secret(body);

@@ -5,7 +5,7 @@ import type { Command } from './command.js';
 import { CliFailure } from './cli-failure.js';
 import { defineCommand } from './define-command.js';
 import type { CommandContext } from './define-command.js';
-import { asStringArray, dataOf } from './json-shape.js';
+import { asRecord, asStringArray, dataOf } from './json-shape.js';
 import type { JsonRecord } from './json-shape.js';
 import { printVersioned, printWriteMetadata } from './kv-output.js';
 import { kvPatchCommand } from './kv-patch-command.js';
@@ -55,8 +55,10 @@ async function putData(ctx: CommandContext<{ cas: { kind: 'int' }; mount: { kind
   const shown = kvApiPath(target, 'data');
   const path = encodePath(shown);
   if (target.version === 1) {
-    await ctx.call(`writing data to ${shown}`, 'PUT', path, data);
-    ctx.out.print(`Success! Data written to: ${shown}`);
+    const answer = await ctx.call(`writing data to ${shown}`, 'PUT', path, data);
+    // Vault prints the success line only as a table; json/yaml print the body, if any.
+    if (!ctx.out.isStructured) ctx.out.print(`Success! Data written to: ${shown}`);
+    else if (asRecord(answer)) ctx.out.secretStructured(answer);
     return 0;
   }
   const body: JsonRecord = { data };

@@ -101,6 +101,9 @@ describe('arca kv (v2 at secret/)', () => {
   test('generic read/write/delete/list', async () => {
     ok(await w.run(['secrets', 'enable', '-path=gen1', 'kv']));
     assert.equal(ok(await w.run(['write', 'gen1/gen', 'a=1'])), 'Success! Data written to: gen1/gen\n');
+    // As Vault: a write answered without a body prints nothing in json (the success line is for tables).
+    assert.equal(ok(await w.run(['write', '-format=json', 'gen1/gen', 'a=1'])), '');
+    assert.equal(ok(await w.run(['kv', 'put', '-format=json', 'gen1/gen', 'a=1'])), '');
     assert.match(ok(await w.run(['read', 'gen1/gen'])), /refresh_interval {4}768h\na {19}1/);
     assert.equal(ok(await w.run(['read', '-field=a', 'gen1/gen'])), '1');
     assert.match(ok(await w.run(['list', 'gen1/'])), /gen/);
