@@ -61,7 +61,9 @@ export interface CoreDeps {
 }
 
 /** Paths served while sealed (the sys backend answers them without a token). */
-const SEALED_PATHS = new Set(['sys/seal-status', 'sys/health', 'sys/init', 'sys/unseal', 'sys/leader']);
+// Answered while sealed. sys/seal is here because Vault answers it 204 on a sealed node (its
+// SealWithRequest returns at once); unauthorised then, its handler does nothing without a token.
+const SEALED_PATHS = new Set(['sys/seal-status', 'sys/health', 'sys/init', 'sys/unseal', 'sys/leader', 'sys/seal']);
 
 export class Core {
   readonly deps: CoreDeps;

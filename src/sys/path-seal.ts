@@ -54,7 +54,16 @@ export function sealPaths(ctx: SystemContext): AnyPathSpec[] {
       pattern: 'seal',
       sudo: true,
       fields: {},
-      operations: { update: async () => { await ctx.seal.seal(); return undefined; } },
+      operations: {
+        update: async ({ req }) => {
+          // No caller token means the node was sealed when the request came in (the core lets
+          // sys/seal through unauthorised only then): already sealed, as Vault answers. A
+          // request checked while unsealed always carries its (sudo) token.
+          if (req.auth === undefined) return undefined;
+          await ctx.seal.seal();
+          return undefined;
+        },
+      },
     }),
     definePath({
       pattern: 'health',

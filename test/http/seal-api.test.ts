@@ -159,3 +159,19 @@ test('health and seal-status bodies: sealed is standby with no cluster; unsealed
     await w.close();
   }
 });
+
+test('sys/seal on a sealed node is 204 and changes nothing (Vault); unsealed it needs a sudo token', async () => {
+  const w = await shamirServer();
+  try {
+    const init = (await w.client.raw('PUT', 'sys/init', { secret_shares: 1, secret_threshold: 1 })).body as { keys: string[]; root_token: string };
+    assert.equal((await w.client.raw('PUT', 'sys/seal', {})).status, 204);
+    assert.equal(((await w.client.raw('GET', 'sys/seal-status')).body as { sealed: boolean }).sealed, true);
+    await w.client.raw('PUT', 'sys/unseal', { key: init.keys[0] });
+    assert.equal((await w.client.raw('PUT', 'sys/seal', {})).status, 403);
+    assert.equal(((await w.client.raw('GET', 'sys/seal-status')).body as { sealed: boolean }).sealed, false);
+    assert.equal((await w.client.raw('PUT', 'sys/seal', {}, { 'X-Vault-Token': init.root_token })).status, 204);
+    assert.equal(((await w.client.raw('GET', 'sys/seal-status')).body as { sealed: boolean }).sealed, true);
+  } finally {
+    await w.close();
+  }
+});
