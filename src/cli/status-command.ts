@@ -24,7 +24,9 @@ export const statusCommand = defineCommand({
       return 1;
     }
     const record = asRecord(body) ?? {};
-    ctx.out.keyValues(sealStatusRows(record), body, record);
+    // Vault's status JSON is the seal status plus its HA fields; ha_enabled is always there.
+    const shown = { ...record, ha_enabled: record['ha_enabled'] ?? false };
+    ctx.out.keyValues(sealStatusRows(record), shown, shown);
     return record['sealed'] === true ? 2 : 0;
   },
 });

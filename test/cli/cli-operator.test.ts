@@ -28,6 +28,8 @@ describe('arca operator (shamir)', () => {
     assert.match(ok(second), /Sealed\s+false/);
     assert.doesNotMatch(second.out + second.err, new RegExp(k2.replace(/[+/=]/g, '.')));
     assert.equal((await w.run(['status'])).code, 0);
+    const status = JSON.parse(ok(await w.run(['status', '-format=json']))) as Record<string, unknown>;
+    assert.deepEqual([status['sealed'], status['ha_enabled']], [false, false]);
 
     const env = { ARCA_TOKEN: init.root_token };
     assert.match(ok(await w.run(['operator', 'rekey', '-init', '-key-shares=3', '-key-threshold=2'], { env })), /Started\s+true\nRekey Progress\s+0\/2/);
