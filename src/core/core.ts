@@ -15,6 +15,7 @@ import type { BackendFactory, MountConfig } from '../framework/backend.js';
 import { BackendHandler } from '../framework/backend-handler.js';
 import type { PathMatch } from '../framework/backend-handler.js';
 import type { LogicalRequest, LogicalResponse } from '../framework/logical.js';
+import { needsSudo } from '../framework/path-spec.js';
 import { AuditBroker } from '../audit/audit-broker.js';
 import { Router } from './router/router.js';
 import type { MountedBackend } from './router/router.js';
@@ -331,7 +332,7 @@ export class Core {
     }
     const acl = await this.policies.acl(policies, template);
     const verdict = acl.check({ path: req.path, operation: req.operation, data: req.data, ...(req.wrapTtl > 0 ? { wrapTtl: req.wrapTtl } : {}) });
-    if (!verdict.allowed || (path?.spec.sudo === true && !verdict.rootPrivs)) throw forbidden();
+    if (!verdict.allowed || (path !== undefined && needsSudo(path.spec, req.operation) && !verdict.rootPrivs)) throw forbidden();
     const use = await this.tokens.use(entry);
     if (!use) throw forbidden();
     return use.exhausted;

@@ -28,8 +28,13 @@ export interface PathSpec<F extends FieldMap = FieldMap> {
   readonly operations: Partial<Record<Operation, Handler<FieldValues<F>>>>;
   /** Resolves true when the target exists (a write is then "update", else "create"). */
   readonly existenceCheck?: (ctx: HandlerContext<FieldValues<F>>) => Promise<boolean>;
-  /** Operations on this path need `sudo` (Vault's PathsSpecial.Root). */
-  readonly sudo?: boolean;
+  /**
+   * Operations on this path need `sudo` (Vault's PathsSpecial.Root): true for all, or the
+   * listed ones. Vault's root entries are path globs, so one regex here can cover paths that
+   * differ in sudo: `leases/lookup/?` is sudo to LIST (`sys/leases/lookup/`) but not for the
+   * body-form lookup (`sys/leases/lookup`).
+   */
+  readonly sudo?: boolean | readonly Operation[];
   /** Reachable without a token (Vault's PathsSpecial.Unauthenticated), e.g. login. */
   readonly unauthenticated?: boolean;
   readonly summary?: string;
@@ -60,13 +65,22 @@ export interface AnyPathSpec {
   readonly fields: FieldMap;
   readonly operations: Partial<Record<Operation, Handler<never>>>;
   readonly existenceCheck?: (ctx: HandlerContext<never>) => Promise<boolean>;
-  readonly sudo?: boolean;
+  readonly sudo?: boolean | readonly Operation[];
   readonly unauthenticated?: boolean;
   readonly summary?: string;
   readonly freeForm?: boolean;
   readonly loginAccount?: (ctx: HandlerContext<never>) => string | undefined;
   readonly login?: boolean;
   readonly pureReads?: boolean;
+}
+
+/** Whether `operation` on a path declared with `spec` needs sudo (see PathSpec.sudo). */
+export function needsSudo(spec: Pick<AnyPathSpec, 'sudo'>, operation: Operation): boolean {
+  const sudo = spec.sudo;
+  if (sudo === undefined || sudo === false) return false;
+  if (sudo === true) return true;
+  // A write the existence check turned into create is still the listed update.
+  return sudo.includes(operation) || (operation === 'create' && sudo.includes('update'));
 }
 
 /** Declares a path; the field table's inferred type reaches every handler. */

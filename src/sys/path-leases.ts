@@ -52,6 +52,9 @@ export function leasePaths(ctx: SystemContext): AnyPathSpec[] {
   return [
     definePath({
       pattern: 'leases/lookup/?',
+      // Listing every lease id is sudo, as Vault's root path leases/lookup/*; the body-form
+      // lookup of one lease is not.
+      sudo: ['list'],
       fields: { lease_id: field.string().optional() },
       operations: {
         update: async ({ fields }) => {

@@ -4,6 +4,7 @@
 // sit in the envelope (Go api.Secret, hvac, node-vault read lease_duration there).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ArcaClient } from '../../src/client/arca-client.js';
 import { definePath } from '../../src/framework/path-spec.js';
 import { startTestServer } from './start-test-server.js';
 import type { TestServer } from './start-test-server.js';
@@ -68,4 +69,25 @@ test('sys/leases/renew (and legacy sys/renew) answer the lease in the envelope, 
   const gone = await t.client.raw('PUT', 'sys/leases/renew', { lease_id: issued.lease_id });
   assert.equal(gone.status, 400);
   assert.deepEqual(gone.body, { errors: ['lease not found or lease is not renewable'] });
+});
+
+test('listing lease ids needs sudo (Vault root path leases/lookup/*); looking one up does not', async () => {
+  const issued = (await t.client.raw('GET', 'leasing/creds')).body as Envelope;
+  await t.client.write('sys/policies/acl/lease-reader', {
+    policy: 'path "sys/leases/*" { capabilities = ["read", "update", "list"] }',
+  });
+  // Without `default`, whose exact sys/leases/lookup rule would already refuse the LIST
+  // (Vault uses an exact rule on the path without its trailing slash for a LIST).
+  const created = await t.client.write('auth/token/create', { policies: ['lease-reader'], no_default_policy: true });
+  const token = (created.body as { auth: { client_token: string } }).auth.client_token;
+  const reader = new ArcaClient({ address: t.server.address, token });
+  const as = (method: 'LIST' | 'PUT', path: string, body?: unknown) => reader.raw(method, path, body);
+
+  assert.equal((await as('LIST', 'sys/leases/lookup/')).status, 403);
+  assert.equal((await as('LIST', 'sys/leases/lookup/leasing/creds/')).status, 403);
+  const one = await as('PUT', 'sys/leases/lookup', { lease_id: issued.lease_id });
+  assert.equal(one.status, 200);
+  // Root lists both levels.
+  assert.deepEqual(((await t.client.raw('LIST', 'sys/leases/lookup/')).body as { data: { keys: string[] } }).data.keys, ['leasing/']);
+  assert.equal((await t.client.raw('LIST', 'sys/leases/lookup/leasing/creds/')).status, 200);
 });
