@@ -1,4 +1,4 @@
-// src/core/tokens — auth/token/renew and renew-self. The answer is Vault's auth block with
+// src/core/tokens — auth/token/renew, renew-self and renew-accessor. The answer is Vault's auth block with
 // the renewed lease_duration (in `tokenAuth`) plus any capping warnings. What the TTL is
 // extended with is decided at renewal, as in Vault: a token made through a token role is
 // renewed only while its role exists, with the role's current period and explicit max TTL;
@@ -67,6 +67,21 @@ export function tokenRenewPaths(ctx: TokenBackendContext): AnyPathSpec[] {
         },
       },
       summary: 'Renew the calling token.',
+    }),
+    definePath({
+      pattern: 'renew-accessor',
+      fields: { accessor: field.string().required('Accessor of the token to renew'), increment: field.duration().default(0, 'Requested extension') },
+      operations: {
+        update: async ({ req, fields, clock, storage }) => {
+          const entry = await store.lookupAccessor(fields.accessor);
+          if (!entry) throw new ArcaError('invalid_request', 'invalid accessor');
+          const terms = await termsFor(ctx, entry, req, storage);
+          // The caller holds only the accessor: the answer names no token (Vault blanks
+          // client_token, `vault token renew -accessor` shows it as n/a).
+          return renewed(await store.renewByKey(entry.id, fields.increment, terms), '', clock);
+        },
+      },
+      summary: 'Renew a token given by its accessor.',
     }),
   ];
 }

@@ -99,6 +99,18 @@ test('an expiring root token cannot create a non-expiring one (Vault: 400)', asy
   assert.equal(forever?.renewable, false);
 });
 
+test('renew-accessor renews by accessor and names no token (vault token renew -accessor)', async () => {
+  const { root, call, clock } = await world();
+  const a = (await call(root.token, 'update', 'create', { policies: ['p'], ttl: '10m' }))?.tokenAuth;
+  clock.advance(60_000);
+  const res = (await call(root.token, 'update', 'renew-accessor', { accessor: a?.accessor, increment: '1h' }))?.tokenAuth;
+  assert.equal(res?.lease_duration, 3600);
+  assert.equal(res?.accessor, a?.accessor);
+  assert.equal(res?.client_token, '');
+  assert.equal((await call(a?.client_token ?? '', 'read', 'lookup-self'))?.data?.['ttl'], 3600);
+  await assert.rejects(call(root.token, 'update', 'renew-accessor', { accessor: 'nope' }), is(400, /^invalid accessor$/));
+});
+
 test('renew and renew-self extend the ttl; revoke-self, revoke and revoke-accessor end tokens', async () => {
   const { root, call, clock } = await world();
   const create = async (data: Record<string, unknown>) => (await call(root.token, 'update', 'create', data))?.tokenAuth;
