@@ -188,6 +188,25 @@ test('parameters: comma-separated strings and policy-name case, as Vault', () =>
   assert.equal(allowed(a, 'x', 'update', { policies: '' }), false);
 });
 
+test('LIST of "x/": a deny on x/* is not bypassed through a rule matching "x" (GHSA-xp3c-3jw3-4vcr)', () => {
+  const a = acl(rules({ 'foo/metadata/*': ['list', 'read'], 'foo/metadata/private/*': ['deny'] }));
+  assert.equal(allowed(a, 'foo/metadata/private/', 'list'), false);
+  assert.equal(allowed(a, 'foo/metadata/private/x', 'read'), false);
+  assert.equal(allowed(a, 'foo/metadata/public/', 'list'), true);
+  assert.deepEqual(a.capabilities('foo/metadata/private/'), ['deny']);
+  // A segment rule written without the slash still lists (VAULT-3825) ...
+  const b = acl(rules({ 'kv/+': ['list'], 'kv/private/*': ['deny'] }));
+  assert.equal(allowed(b, 'kv/open/', 'list'), true);
+  assert.equal(allowed(b, 'kv/private/', 'list'), false);
+  // ... and a more specific list grant beats a broader rule matching the trimmed path.
+  const c = acl(rules({ 'h/+/': ['list'], '*': ['create'] }));
+  assert.equal(allowed(c, 'h/a/', 'list'), true);
+  assert.deepEqual(c.capabilities('h/a/'), ['list']);
+  // A more specific list grant also beats a broader deny.
+  const d = acl(rules({ 'kv/*': ['deny'], 'kv/team/+': ['list'] }));
+  assert.equal(allowed(d, 'kv/team/x/', 'list'), true);
+});
+
 test('parameters: required ones must all be present', () => {
   const a = acl(`path "x" {\n capabilities = ["update", "read", "list"]\n required_parameters = ["Name", "ttl"]\n}`);
   assert.equal(allowed(a, 'x', 'update', { name: 'a', ttl: 1 }), true);

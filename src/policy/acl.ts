@@ -1,14 +1,15 @@
 // src/policy — Acl: the authorisation decision for one token, built by compileAcl (the
 // union of its policies) or rootAcl(). Contract: check() decides a request the way Vault's
 // ACL does — an exact pattern first (for `list`, also the path without its trailing "/"),
-// then the highest-priority `*`/`+` pattern (for `list` of "x/", first "x"); the matched
+// then the highest-priority `*`/`+` pattern; for `list` of "x/" the `*`/`+` patterns matching
+// "x" or "x/" are weighed together (below); the matched
 // rule's capabilities must include the operation; wrapping TTL bounds and, for create, read,
 // update and patch, parameter rules apply. No matching rule means deny. check() runs on every
 // request: it allocates only its result object.
 import type { AclPermissions } from './acl-permissions.js';
 import { CAPABILITY_BIT, DENY_ONLY } from './capability-bits.js';
 import { checkParameters } from './check-parameters.js';
-import type { RuleIndex } from './rule-index.js';
+import type { RankedRule, RuleIndex } from './rule-index.js';
 
 export type AclOperation = 'create' | 'read' | 'update' | 'patch' | 'delete' | 'list';
 
@@ -32,6 +33,30 @@ const ROOT_CAPABILITIES: readonly string[] = Object.freeze(['root']);
 const ROOT_RESULT: AclResult = Object.freeze({ allowed: true, rootPrivs: true, capabilities: ROOT_CAPABILITIES });
 const NO_MATCH: AclResult = Object.freeze({ allowed: false, rootPrivs: false, capabilities: DENY_ONLY });
 const PARAMETER_CHECKED: ReadonlySet<AclOperation> = new Set(['create', 'read', 'update', 'patch']);
+
+const isDeny = (p: AclPermissions): boolean => (p.bits & CAPABILITY_BIT.deny) !== 0;
+const grantsList = (p: AclPermissions): boolean => (p.bits & CAPABILITY_BIT.list) !== 0;
+
+function higher(a: RankedRule | undefined, b: RankedRule | undefined): RankedRule | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a.rank >= b.rank ? a : b;
+}
+
+/**
+ * LIST of "x/" with no exact rule for "x/" or "x" (Vault's resolveACLPermsForListOp, the fix
+ * for GHSA-xp3c-3jw3-4vcr): the `*`/`+` patterns matching "x" (so `kv/+` lists `kv/a/`) and
+ * those matching "x/" (so a deny on `kv/a/*` is seen) are weighed together. The most
+ * specific deny wins unless a more specific pattern grants list; else the most specific
+ * list grant; else the most specific match. Matching "x" alone first (the earlier rule) let
+ * `foo/*` list `foo/private/` past a deny on `foo/private/*`.
+ */
+function listLookup(index: RuleIndex, trimmed: string, full: string): AclPermissions | undefined {
+  const deny = higher(index.nonExactRanked(trimmed, isDeny), index.nonExactRanked(full, isDeny));
+  const lister = higher(index.nonExactRanked(trimmed, grantsList), index.nonExactRanked(full, grantsList));
+  if (deny !== undefined && (lister === undefined || lister.rank < deny.rank)) return deny.permissions;
+  if (lister !== undefined) return lister.permissions;
+  return higher(index.nonExactRanked(trimmed), index.nonExactRanked(full))?.permissions;
+}
 
 function withinWrapping(perms: AclPermissions, wrapTtl: number | undefined): boolean {
   if (perms.maxWrappingTtl > 0 && (wrapTtl === undefined || wrapTtl > perms.maxWrappingTtl)) return false;
@@ -57,7 +82,7 @@ export class Acl {
     const slash = path.endsWith('/');
     if (list && slash) {
       const trimmed = path.slice(0, -1);
-      return index.exactMatch(trimmed) ?? index.nonExactMatch(trimmed) ?? index.nonExactMatch(path);
+      return index.exactMatch(trimmed) ?? listLookup(index, trimmed, path);
     }
     return index.nonExactMatch(path);
   }

@@ -120,6 +120,18 @@ function refBestWild(merged: Map<string, Set<string>>, path: string): Set<string
   return best === undefined ? undefined : merged.get(best);
 }
 
+/** LIST of "x/": wildcard patterns matching "x" or "x/" weighed together (Vault's resolveACLPermsForListOp). */
+function refListWild(merged: Map<string, Set<string>>, trimmed: string, full: string): Set<string> | undefined {
+  const matches = [...merged.keys()].filter((p) => isWild(p) && (refRegex(p).test(trimmed) || refRegex(p).test(full)));
+  matches.sort(refCompare);
+  const last = (ps: string[]): string | undefined => ps[ps.length - 1];
+  const deny = last(matches.filter((p) => merged.get(p)?.has('deny')));
+  const lister = last(matches.filter((p) => merged.get(p)?.has('list')));
+  if (deny !== undefined && (lister === undefined || refCompare(lister, deny) < 0)) return merged.get(deny);
+  const best = lister ?? last(matches);
+  return best === undefined ? undefined : merged.get(best);
+}
+
 function refLookup(merged: Map<string, Set<string>>, rawPath: string, list: boolean): Set<string> | undefined {
   const path = rawPath.replace(/^\/+/, '');
   const exact = (p: string): Set<string> | undefined => (isWild(p) ? undefined : merged.get(p));
@@ -127,8 +139,7 @@ function refLookup(merged: Map<string, Set<string>>, rawPath: string, list: bool
   return (
     exact(path) ??
     (list ? exact(trimmed) : undefined) ??
-    (list && path.endsWith('/') ? refBestWild(merged, trimmed) : undefined) ??
-    refBestWild(merged, path)
+    (list && path.endsWith('/') ? refListWild(merged, trimmed, path) : refBestWild(merged, path))
   );
 }
 

@@ -12,7 +12,8 @@ import type { AclPermissions } from './acl-permissions.js';
 import { classifyPattern, comparePriority } from './path-pattern.js';
 import type { PatternShape } from './path-pattern.js';
 
-interface RankedRule {
+/** A matched non-exact pattern: its permissions and its priority rank (higher wins). */
+export interface RankedRule {
   readonly rank: number;
   readonly permissions: AclPermissions;
 }
@@ -70,6 +71,8 @@ export class RuleIndex {
   readonly patterns: ReadonlyMap<string, AclPermissions>;
   /** Scratch for the lookup in progress (lookups are synchronous, so one slot suffices). */
   private best: RankedRule | undefined;
+  /** The lookup in progress considers only rules this accepts (undefined: all). */
+  private accept: ((permissions: AclPermissions) => boolean) | undefined;
 
   /** `rules` maps each distinct pattern to its already-merged permissions. */
   constructor(rules: ReadonlyMap<string, AclPermissions>) {
@@ -106,8 +109,17 @@ export class RuleIndex {
 
   /** The highest-priority `*` or `+` pattern matching `path`. */
   nonExactMatch(path: string): AclPermissions | undefined {
+    return this.nonExactRanked(path)?.permissions;
+  }
+
+  /**
+   * The highest-priority `*` or `+` pattern matching `path` among those whose permissions
+   * `accept` takes (all when absent), with its rank, so matches of different paths compare.
+   */
+  nonExactRanked(path: string, accept?: (permissions: AclPermissions) => boolean): RankedRule | undefined {
     if (!this.hasNonExact) return undefined;
     this.best = undefined;
+    this.accept = accept;
     let node: CharNode | undefined = this.root;
     let i = 0;
     for (;;) {
@@ -122,10 +134,12 @@ export class RuleIndex {
     // Read through a widened type: TS cannot see that consider() assigned the field.
     const found = this.best as RankedRule | undefined;
     this.best = undefined;
-    return found?.permissions;
+    this.accept = undefined;
+    return found;
   }
 
   private consider(rule: RankedRule): void {
+    if (this.accept !== undefined && !this.accept(rule.permissions)) return;
     if (this.best === undefined || rule.rank > this.best.rank) this.best = rule;
   }
 
