@@ -26,6 +26,7 @@ import type { MountEntry } from './router/mount-entry.js';
 import { PolicyStore } from './policies/policy-store.js';
 import { LeaseManager } from './leases/lease-manager.js';
 import { TokenStore } from './tokens/token-store.js';
+import type { TokenEntry } from './tokens/token-entry.js';
 import type { CoreResponse } from './core-response.js';
 import { auditBlocks, grantRecord, requestRecord, responseRecord } from './audit-records.js';
 import type { AuditBlocks } from './audit-records.js';
@@ -34,6 +35,7 @@ import { IdentityStore } from './identity/identity-store.js';
 import type { GrantEvent } from './identity/identity-store.js';
 import { MfaManager } from './mfa/mfa-manager.js';
 import type { TemplateIdentity } from '../policy/render-policy-template.js';
+import type { Acl } from '../policy/acl.js';
 import { AuditTable } from './audit-table.js';
 import { CoreRevoker } from './core-revoker.js';
 import { finishResponse } from './finish-response.js';
@@ -316,21 +318,8 @@ export class Core {
       const exists = path ? await mount.handler.exists(req, path) : undefined;
       if (exists === false) req.operation = 'create';
     }
-    // Effective policies: the token's own + its entity's and groups' + active temporary grants.
-    let policies: readonly string[] = entry.policies;
-    let template: { entityId: string; template: TemplateIdentity } | undefined;
-    if (entry.entityId !== '') {
-      const identity = await this.identity.effective(entry.entityId);
-      // The entity was deleted since the check above: refused as that check would have.
-      if (!identity.entity) throw forbidden();
-      policies = [...new Set([...entry.policies, ...identity.policies])];
-      // Rendered (and cached) for the entity the token now acts as: the merge target for a
-      // token of a merged-away entity, whose entry keeps the id it was issued with.
-      const entityId = identity.entity?.id ?? entry.entityId;
-      template = { entityId, template: { ...(identity.entity ? { entity: identity.entity } : {}), groups: identity.groups } };
-      req.auth = { ...req.auth, policies };
-    }
-    const acl = await this.policies.acl(policies, template);
+    const { acl, policies } = await this.effectiveAcl(entry);
+    if (policies !== entry.policies) req.auth = { ...req.auth, policies };
     const verdict = acl.check({ path: req.path, operation: req.operation, data: req.data, ...(req.wrapTtl > 0 ? { wrapTtl: req.wrapTtl } : {}) });
     if (!verdict.allowed || (path !== undefined && needsSudo(path.spec, req.operation) && !verdict.rootPrivs)) throw forbidden();
     const use = await this.tokens.use(entry);
@@ -351,6 +340,26 @@ export class Core {
   private async onTokenRevoked(tokenKey: string): Promise<void> {
     await this.wrapping.onTokenRevoked(tokenKey);
     for (const m of this.router.all()) await m.handler.backend.onTokenRevoked?.(tokenKey);
+  }
+
+  /**
+   * The ACL a token acts with: its own policies + its entity's and groups' + active temporary
+   * grants, templated policies rendered for its entity (Vault's fetchACLTokenEntryAndEntity).
+   * sys/capabilities and sys/capabilities-accessor answer with it too, as Vault's
+   * Core.Capabilities adds the identity policies. A token whose entity is gone is refused.
+   */
+  async effectiveAcl(entry: TokenEntry): Promise<{ acl: Acl; policies: readonly string[] }> {
+    if (entry.entityId === '') return { acl: await this.policies.acl(entry.policies, undefined), policies: entry.policies };
+    const identity = await this.identity.effective(entry.entityId);
+    if (!identity.entity) throw forbidden();
+    const policies = [...new Set([...entry.policies, ...identity.policies])];
+    // Rendered (and cached) for the entity the token now acts as: the merge target for a
+    // token of a merged-away entity, whose entry keeps the id it was issued with.
+    const template: { entityId: string; template: TemplateIdentity } = {
+      entityId: identity.entity.id,
+      template: { entity: identity.entity, groups: identity.groups },
+    };
+    return { acl: await this.policies.acl(policies, template), policies };
   }
 
   /** Vault's identity_policies of a token's entity; none for a disabled or deleted entity. */

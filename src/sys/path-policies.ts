@@ -4,6 +4,7 @@ import { definePath } from '../framework/path-spec.js';
 import type { AnyPathSpec } from '../framework/path-spec.js';
 import { field } from '../framework/field.js';
 import { ArcaError } from '../lib/errors.js';
+import type { Acl } from '../policy/acl.js';
 import type { SystemContext } from './system-context.js';
 
 const MAX_PATHS = 256;
@@ -68,7 +69,7 @@ export function policyPaths(ctx: SystemContext): AnyPathSpec[] {
         update: async ({ fields }) => {
           const entry = await ctx.core.tokens.lookup(fields.token);
           if (!entry) throw new ArcaError('invalid_request', 'invalid token');
-          return capabilities(ctx, entry.policies, fields.paths ?? fields.path);
+          return capabilities((await ctx.core.effectiveAcl(entry)).acl, fields.paths ?? fields.path);
         },
       },
     }),
@@ -76,7 +77,13 @@ export function policyPaths(ctx: SystemContext): AnyPathSpec[] {
       pattern: 'capabilities-self',
       fields: { path: field.strings().optional(), paths: field.strings().optional() },
       operations: {
-        update: async ({ req, fields }) => capabilities(ctx, req.auth?.policies ?? [], fields.paths ?? fields.path),
+        update: async ({ req, fields }) => {
+          // The caller's own ACL, as the pipeline built it to let this request in (a one-use
+          // token is still in flight here).
+          const entry = req.auth ? await ctx.core.tokens.lookupByKey(req.auth.tokenKey, { inFlight: true }) : undefined;
+          if (!entry) throw new ArcaError('permission_denied', 'permission denied');
+          return capabilities((await ctx.core.effectiveAcl(entry)).acl, fields.paths ?? fields.path);
+        },
       },
     }),
     definePath({
@@ -86,17 +93,20 @@ export function policyPaths(ctx: SystemContext): AnyPathSpec[] {
         update: async ({ fields }) => {
           const entry = await ctx.core.tokens.lookupAccessor(fields.accessor);
           if (!entry) throw new ArcaError('invalid_request', 'invalid accessor');
-          return capabilities(ctx, entry.policies, fields.paths ?? fields.path);
+          return capabilities((await ctx.core.effectiveAcl(entry)).acl, fields.paths ?? fields.path);
         },
       },
     }),
   ];
 }
 
-async function capabilities(ctx: SystemContext, policies: readonly string[], paths: string[] | undefined): Promise<{ data: Record<string, unknown> }> {
+/**
+ * Capabilities of `acl` on each path. For another token (sys/capabilities, -accessor) the ACL
+ * is the one it acts with, identity policies included (Vault's Core.Capabilities).
+ */
+function capabilities(acl: Acl, paths: string[] | undefined): { data: Record<string, unknown> } {
   if (!paths || paths.length === 0) throw new ArcaError('invalid_request', '"paths" must be provided');
   if (paths.length > MAX_PATHS) throw new ArcaError('invalid_request', `at most ${MAX_PATHS} paths per request`);
-  const acl = await ctx.core.policies.acl(policies);
   const data: Record<string, unknown> = {};
   const all: string[] = [];
   for (const p of paths) {
