@@ -18,6 +18,13 @@ export const COMMON_FLAGS = {
   // No default here: an absent -format falls back to $ARCA_FORMAT, $VAULT_FORMAT, then table.
   format: { kind: 'string' },
   field: { kind: 'string' },
+  // Vault's HTTP options: TLS towards the server (resolve-client.ts: flags, then ARCA_/VAULT_ env).
+  'ca-cert': { kind: 'string' },
+  'ca-path': { kind: 'string' },
+  'client-cert': { kind: 'string' },
+  'client-key': { kind: 'string' },
+  'tls-server-name': { kind: 'string' },
+  'tls-skip-verify': { kind: 'bool' },
 } as const;
 
 const COMMON_USAGE = `
@@ -25,7 +32,19 @@ Common options:
   -address=<url>      Server address (default: $ARCA_ADDR, $VAULT_ADDR, http://127.0.0.1:8200)
   -format=<format>    Output format: table, json or yaml
                       (default: $ARCA_FORMAT, $VAULT_FORMAT, table)
-  -field=<name>       Print only this field's raw value`;
+  -field=<name>       Print only this field's raw value
+  -ca-cert=<file>     PEM CA certificate(s) to verify the server with, instead of the
+                      system's (default: $ARCA_CACERT, $VAULT_CACERT); wins over -ca-path
+  -ca-path=<dir>      Directory of PEM CA certificates (default: $ARCA_CAPATH, $VAULT_CAPATH)
+  -client-cert=<file> PEM client certificate for TLS authentication; needs -client-key
+                      (default: $ARCA_CLIENT_CERT, $VAULT_CLIENT_CERT)
+  -client-key=<file>  PEM private key of -client-cert
+                      (default: $ARCA_CLIENT_KEY, $VAULT_CLIENT_KEY)
+  -tls-server-name=<name>
+                      Name to send as SNI and to verify the server's certificate against
+                      (default: $ARCA_TLS_SERVER_NAME, $VAULT_TLS_SERVER_NAME)
+  -tls-skip-verify    Do not verify the server's certificate: highly discouraged
+                      (default: $ARCA_SKIP_VERIFY, $VAULT_SKIP_VERIFY, false)`;
 
 export type CommandFlags<T extends FlagSpecs> = ParsedFlags<T & typeof COMMON_FLAGS>;
 
@@ -92,7 +111,7 @@ function buildContext<T extends FlagSpecs>(def: CommandDefinition<T>, argv: read
   if (n < min) throw new UsageError(`Not enough arguments (expected ${min === max ? min : `at least ${min}`}, got ${n})`);
   if (n > max) throw new UsageError(`Too many arguments (expected ${min === max ? max : `at most ${max}`}, got ${n})`);
   let client: ArcaClient | undefined;
-  const getClient = (): ArcaClient => (client ??= resolveClient(io, common.address));
+  const getClient = (): ArcaClient => (client ??= resolveClient(io, common.address, common));
   const call = async (doing: string, method: HttpMethod, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> => {
     try {
       return (await getClient().request(method, path, body, { ...wrapHeaders, ...headers })).body;

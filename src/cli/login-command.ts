@@ -1,7 +1,8 @@
 // src/cli — `arca login`: authenticates and stores the resulting token with the token
 // helper (~/.arca-token, 0600). The token method verifies the token with
 // auth/token/lookup-self before storing it; userpass-like methods post credentials to
-// auth/<path>/login[/<username>]; oidc runs the browser flow. A login that requires MFA is
+// auth/<path>/login[/<username>] (cert posts its K=V, e.g. name=<role>, over a connection
+// carrying the -client-cert: the TLS handshake is the credential); oidc runs the browser flow. A login that requires MFA is
 // finished with the TOTP code. Tokens, passwords and codes are prompted for without echo.
 import { CliFailure } from './cli-failure.js';
 import { defineCommand } from './define-command.js';
@@ -98,8 +99,12 @@ export const loginCommand = defineCommand({
       $ arca login s.abc123
       $ arca login -method=userpass username=alice
       $ arca login -method=oidc role=engineering     # browser login (PKCE)
+      $ arca login -method=cert -client-cert=cert.pem -client-key=key.pem [name=<role>]
 
-  -method=<name>   Auth method: token (default), userpass, ldap, approle, ...
+  The cert method logs in with the TLS client certificate given by -client-cert and
+  -client-key (or $ARCA_CLIENT_CERT/$VAULT_CLIENT_CERT and the _KEY ones).
+
+  -method=<name>   Auth method: token (default), userpass, ldap, approle, cert, ...
   -path=<path>     Mount path of the auth method (default: the method name)
   -no-store        Do not store the token in the token helper
   -no-print        Print nothing on success

@@ -20,6 +20,7 @@ import type { SecretSink } from '../scanner/secret-import.js';
 import type { CliIo, Command } from './command.js';
 import { UsageError, parseFlags } from './flags.js';
 import type { ParsedFlags } from './flags.js';
+import { resolveTls } from './resolve-client.js';
 import { scanInstallHookCommand } from './scan-install-hook-command.js';
 
 const FLAGS = {
@@ -208,7 +209,8 @@ export function clientFromEnv(io: CliIo): ArcaClient {
       token = undefined;
     }
   }
-  return new ArcaClient({ address, token });
+  // TLS from the environment only (ARCA_CACERT, VAULT_CACERT, ...): scan takes no HTTP flags.
+  return new ArcaClient({ address, token, tls: resolveTls(io, {}) });
 }
 
 /** KV v2 over the HTTP API: data write (check-and-set 0: never overwrite), then custom metadata. */

@@ -31,6 +31,8 @@ export interface CertOptions {
   readonly dns?: readonly string[];
   readonly emails?: readonly string[];
   readonly uris?: readonly string[];
+  /** IP address SANs (e.g. a TLS listener's 127.0.0.1). */
+  readonly ips?: readonly string[];
   /** Extended key usage; default clientAuth for leaves, none for CAs; [] = omit. */
   readonly eku?: readonly string[];
   /** Extra extensions: OID → DER value. */
@@ -60,6 +62,7 @@ export async function issueCert(o: CertOptions): Promise<TestCert> {
     ...(o.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(o.emails ?? []).map((value) => ({ type: 'email' as const, value })),
     ...(o.uris ?? []).map((value) => ({ type: 'url' as const, value })),
+    ...(o.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
   const eku = o.eku ?? (o.ca ? [] : ['1.3.6.1.5.5.7.3.2']);
   const extensions: x509.Extension[] = [
