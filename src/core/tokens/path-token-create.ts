@@ -61,9 +61,14 @@ function requested(fields: CreateValues): RoleCreateRequest {
 
 type Built = { params: CreateTokenParams; warnings: string[] };
 
-async function mint(ctx: TokenBackendContext, req: HandlerContext<CreateValues>['req'], clock: HandlerContext<CreateValues>['clock'], build: (parent: TokenEntry) => Built | Promise<Built>): Promise<TokenBackendResponse> {
+/**
+ * `requestedPeriod` is the request's own `period`: asking for one needs root or sudo (Vault's
+ * handleCreateCommon), since a periodic token escapes every max TTL; a role's period does not.
+ */
+async function mint(ctx: TokenBackendContext, req: HandlerContext<CreateValues>['req'], clock: HandlerContext<CreateValues>['clock'], requestedPeriod: number | undefined, build: (parent: TokenEntry) => Built | Promise<Built>): Promise<TokenBackendResponse> {
   const parent = await ctx.caller(req);
   const sudo = await ctx.isSudo(req);
+  if ((requestedPeriod ?? 0) > 0 && !sudo) throw new ArcaError('invalid_request', 'root or sudo privileges required to create periodic token');
   const { params, warnings } = await build(parent);
   const created = await ctx.store.create(params, parent, { sudo });
   const res: TokenBackendResponse = { tokenAuth: authBlock(created.entry, created.token, clock.now()) };
@@ -78,7 +83,7 @@ function createHandler(ctx: TokenBackendContext, orphanPath: boolean) {
     if (fields.entity_alias !== undefined && fields.entity_alias !== '') {
       throw new ArcaError('invalid_request', "'entity_alias' is only allowed in combination with token role");
     }
-    return mint(ctx, req, clock, () => ({
+    return mint(ctx, req, clock, fields.period, () => ({
       params: { ...requested(fields), orphan: orphanPath || fields.no_parent, path: orphanPath ? 'auth/token/create-orphan' : 'auth/token/create' },
       warnings: [],
     }));
@@ -92,7 +97,7 @@ function createWithRoleHandler(ctx: TokenBackendContext) {
     const role = await requireTokenRole(storage, fields.role_name);
     const alias = fields.entity_alias ?? '';
     if (alias !== '' && !roleAllowsEntityAlias(role, alias)) throw new ArcaError('invalid_request', "invalid 'entity_alias' value");
-    return mint(ctx, req, clock, async (parent) => {
+    return mint(ctx, req, clock, fields.period, async (parent) => {
       const built = applyTokenRole(role, requested(fields), parent.policies);
       if (alias === '') return built;
       return { ...built, params: { ...built.params, entityId: await aliasEntityId(ctx, alias, req) } };

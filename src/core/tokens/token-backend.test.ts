@@ -99,6 +99,14 @@ test('an expiring root token cannot create a non-expiring one (Vault: 400)', asy
   assert.equal(forever?.renewable, false);
 });
 
+test('a periodic token needs root or sudo (Vault: 400), since it escapes every max TTL', async () => {
+  const { root, call } = await world();
+  const plain = (await call(root.token, 'update', 'create', { policies: ['p'] }))?.tokenAuth?.client_token ?? '';
+  await assert.rejects(call(plain, 'update', 'create', { policies: ['p'], period: '1h' }), is(400, /^root or sudo privileges required to create periodic token$/));
+  assert.equal((await call(plain, 'update', 'create', { policies: ['p'], ttl: '1h' }))?.tokenAuth?.lease_duration, 3600);
+  assert.equal((await call(root.token, 'update', 'create', { policies: ['p'], period: '1h' }))?.tokenAuth?.lease_duration, 3600);
+});
+
 test('renew-accessor renews by accessor and names no token (vault token renew -accessor)', async () => {
   const { root, call, clock } = await world();
   const a = (await call(root.token, 'update', 'create', { policies: ['p'], ttl: '10m' }))?.tokenAuth;
