@@ -45,6 +45,9 @@ export function leasePaths(ctx: SystemContext): AnyPathSpec[] {
       operations: {
         update: async ({ fields }) => {
           await leases().revokePrefix(fields.prefix, { force });
+          // Tokens are leases in Vault (auth/<mount>/...): revoking auth/userpass/ ends the
+          // tokens its logins minted.
+          if (fields.prefix.startsWith('auth/')) await ctx.core.tokens.revokeByPathPrefix(fields.prefix);
           return undefined;
         },
       },

@@ -91,3 +91,35 @@ test('listing lease ids needs sudo (Vault root path leases/lookup/*); looking on
   assert.deepEqual(((await t.client.raw('LIST', 'sys/leases/lookup/')).body as { data: { keys: string[] } }).data.keys, ['leasing/']);
   assert.equal((await t.client.raw('LIST', 'sys/leases/lookup/leasing/creds/')).status, 200);
 });
+
+test('sys/leases/revoke-prefix under auth/ revokes the tokens created there, as Vault (tokens are leases)', async () => {
+  const c = t.client;
+  await c.write('sys/auth/userpass', { type: 'userpass' });
+  await c.write('auth/userpass/users/erin', { password: 'pw-erin-123', token_policies: ['default'] });
+  const anon = new ArcaClient({ address: t.server.address });
+  const login = async (): Promise<string> =>
+    ((await anon.raw('PUT', 'auth/userpass/login/erin', { password: 'pw-erin-123' })).body as { auth: { client_token: string } }).auth.client_token;
+  const created = async (path: string): Promise<string> =>
+    ((await c.write(path, { policies: ['default'] })).body as { auth: { client_token: string } }).auth.client_token;
+  const alive = async (token: string): Promise<boolean> =>
+    (await new ArcaClient({ address: t.server.address, token }).raw('GET', 'auth/token/lookup-self')).status === 200;
+
+  const first = await login();
+  const viaCreate = await created('auth/token/create');
+  const orphan = await created('auth/token/create-orphan');
+  assert.equal((await c.raw('PUT', 'sys/leases/revoke-prefix/auth/userpass/login/er')).status, 204);
+  assert.equal(await alive(first), true, 'a partial segment is no prefix (Vault adds the trailing slash)');
+  assert.equal((await c.raw('PUT', 'sys/leases/revoke-prefix/auth/userpass/')).status, 204);
+  assert.equal(await alive(first), false);
+  assert.equal(await alive(viaCreate), true);
+
+  const second = await login();
+  assert.equal((await c.raw('PUT', 'sys/revoke-prefix/auth/token/create')).status, 204);
+  assert.equal(await alive(viaCreate), false);
+  assert.equal(await alive(orphan), true, 'auth/token/create-orphan is another path');
+  assert.equal(await alive(second), true);
+  // The root token never expires: it has no lease to revoke.
+  assert.equal((await c.raw('PUT', 'sys/leases/revoke-prefix/auth/token/')).status, 204);
+  assert.equal((await c.raw('GET', 'auth/token/lookup-self')).status, 200);
+  assert.equal(await alive(orphan), false);
+});

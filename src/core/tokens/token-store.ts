@@ -18,7 +18,7 @@ import type { CreateTokenParams } from './token-create-rules.js';
 import { isLive } from './token-entry.js';
 import type { TokenEntry } from './token-entry.js';
 import type { TokenRenewalTerms } from './token-renewal-terms.js';
-import { TokenRecords, tokenKeys, ACCESSOR_PREFIX, isIndexableAccessor } from './token-records.js';
+import { TokenRecords, tokenKeys, ACCESSOR_PREFIX, ID_PREFIX, isIndexableAccessor } from './token-records.js';
 import { identityLookupFields, lookupResponse, toRequestAuth } from './token-response.js';
 import { TokenRevocation } from './token-revocation.js';
 import { tidyTokens } from './token-tidy.js';
@@ -264,6 +264,32 @@ export class TokenStore {
       const roots = keys.map((key) => key.slice(prefix.length));
       await this.revocation.revokeRoots(roots, async (tx, tokenKey) => tx.delete(tokenKeys.mountToken(mountAccessor, tokenKey)));
       count += roots.length;
+    }
+  }
+
+  /**
+   * sys/leases/revoke-prefix under auth/: Vault keeps an expiring token's lease at
+   * `<creation path>/<hash>`, so revoking the prefix `auth/userpass/` (or
+   * `auth/userpass/login/alice`, `auth/token/create`) revokes the tokens created there, with
+   * their children. Tokens that never expire have no lease in Vault and are left alone (so is
+   * the root token). The prefix is read as Vault does: a trailing `/` is implied. Walks every
+   * token entry in pages: an administrative (sudo) operation, not a request-path one.
+   */
+  async revokeByPathPrefix(prefix: string): Promise<number> {
+    const want = prefix.endsWith('/') ? prefix : `${prefix}/`;
+    let count = 0;
+    let after: string | undefined;
+    for (;;) {
+      const keys = await this.records.storage.scan(ID_PREFIX, after === undefined ? { limit: this.batchSize } : { after, limit: this.batchSize });
+      for (const key of keys) {
+        after = key;
+        const tokenKey = key.slice(ID_PREFIX.length);
+        const entry = await this.records.get(tokenKey);
+        if (entry === undefined || entry.expireTime === 0 || !`${entry.path}/`.startsWith(want)) continue;
+        await this.revokeByKey(tokenKey);
+        count++;
+      }
+      if (keys.length < this.batchSize) return count;
     }
   }
 
