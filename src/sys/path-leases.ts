@@ -44,10 +44,21 @@ export function leasePaths(ctx: SystemContext): AnyPathSpec[] {
       fields: { prefix: field.string().required(), sync: field.bool().default(true) },
       operations: {
         update: async ({ fields }) => {
-          await leases().revokePrefix(fields.prefix, { force });
+          // As Vault's RevokePrefix: without a trailing "/" the prefix is a lease id when such
+          // a lease exists, else it ends at a segment boundary, so database/creds/app never
+          // reaches database/creds/app-admin/.
+          let prefix = fields.prefix;
+          if (!prefix.endsWith('/')) {
+            if (await leases().lookup(prefix)) {
+              await leases().revoke(prefix, { force });
+              return undefined;
+            }
+            prefix = `${prefix}/`;
+          }
+          await leases().revokePrefix(prefix, { force });
           // Tokens are leases in Vault (auth/<mount>/...): revoking auth/userpass/ ends the
           // tokens its logins minted.
-          if (fields.prefix.startsWith('auth/')) await ctx.core.tokens.revokeByPathPrefix(fields.prefix);
+          if (prefix.startsWith('auth/')) await ctx.core.tokens.revokeByPathPrefix(prefix);
           return undefined;
         },
       },

@@ -123,3 +123,17 @@ test('sys/leases/revoke-prefix under auth/ revokes the tokens created there, as 
   assert.equal((await c.raw('GET', 'auth/token/lookup-self')).status, 200);
   assert.equal(await alive(orphan), false);
 });
+
+test('revoke-prefix ends at a segment boundary, or names one lease (Vault\'s RevokePrefix)', async () => {
+  const lease = async (): Promise<string> => ((await t.client.raw('GET', 'leasing/creds')).body as Envelope).lease_id;
+  const exists = async (id: string): Promise<boolean> => (await t.client.raw('PUT', 'sys/leases/lookup', { lease_id: id })).status === 200;
+  const a = await lease();
+  const b = await lease();
+  assert.equal((await t.client.raw('PUT', 'sys/leases/revoke-prefix/leasing/cre')).status, 204);
+  assert.equal(await exists(a), true, 'leasing/cre is not a prefix of leasing/creds/');
+  assert.equal((await t.client.raw('PUT', `sys/leases/revoke-prefix/${a}`)).status, 204);
+  assert.equal(await exists(a), false);
+  assert.equal(await exists(b), true, 'a lease id as prefix revokes only that lease');
+  assert.equal((await t.client.raw('PUT', 'sys/leases/revoke-prefix/leasing/creds')).status, 204);
+  assert.equal(await exists(b), false);
+});
