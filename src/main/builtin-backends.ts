@@ -37,6 +37,7 @@ export function registerBuiltinBackends(registry: BackendRegistry, core: () => C
           const { entityId } = await identity.resolveLogin({ mountAccessor: req.mountAccessor, mountType: 'token', aliasName });
           return { entityId, disabled: (await identity.readEntity(entityId))?.disabled ?? false };
         },
+        policyExists: async (name) => (await core().policies.read(name)) !== undefined,
       }),
   });
   registry.register({ id: 'auth.userpass', type: 'userpass', table: 'auth', factory: createUserpassBackend });

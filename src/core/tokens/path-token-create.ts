@@ -72,9 +72,21 @@ async function mint(ctx: TokenBackendContext, req: HandlerContext<CreateValues>[
   const { params, warnings } = await build(parent);
   const created = await ctx.store.create(params, parent, { sudo });
   const res: TokenBackendResponse = { tokenAuth: authBlock(created.entry, created.token, clock.now()) };
-  const all = [...warnings, ...created.warnings];
+  const all = [...warnings, ...created.warnings, ...(await missingPolicyWarnings(ctx, created.entry.policies))];
   if (all.length > 0) res.warnings = all;
   return res;
+}
+
+/**
+ * One warning per policy of the new token that does not exist, as Vault: the token is still
+ * created (a policy may be written later), but a typo in a name is visible at once.
+ */
+async function missingPolicyWarnings(ctx: TokenBackendContext, policies: readonly string[]): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const name of policies) {
+    if (!(await ctx.policyExists(name))) warnings.push(`Policy ${JSON.stringify(name)} does not exist`);
+  }
+  return warnings;
 }
 
 function createHandler(ctx: TokenBackendContext, orphanPath: boolean) {

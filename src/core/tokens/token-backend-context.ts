@@ -32,6 +32,12 @@ export interface TokenBackendOptions {
    * store. Absent: entity_alias is refused.
    */
   readonly entityForAlias?: (aliasName: string, req: LogicalRequest) => Promise<AliasEntity>;
+  /**
+   * Whether a policy of that name exists, so token creation can warn about a name that does
+   * not (Vault's handleCreateCommon). The core supplies it from its policy store. Absent:
+   * every policy is taken to exist and no warning is added.
+   */
+  readonly policyExists?: (name: string) => Promise<boolean>;
 }
 
 /** The entity an entity_alias resolved to. */
@@ -50,6 +56,8 @@ export interface TokenBackendContext {
   renewLogin(entry: TokenEntry, req: LogicalRequest): Promise<TokenRenewalTerms | undefined>;
   /** The entity behind `aliasName` on the token mount (see TokenBackendOptions.entityForAlias). */
   entityForAlias(aliasName: string, req: LogicalRequest): Promise<AliasEntity>;
+  /** Whether the named policy exists (see TokenBackendOptions.policyExists). */
+  policyExists(name: string): Promise<boolean>;
 }
 
 export function tokenBackendContext(store: TokenStore, leases: LeaseManager, options: TokenBackendOptions): TokenBackendContext {
@@ -72,6 +80,9 @@ export function tokenBackendContext(store: TokenStore, leases: LeaseManager, opt
     async entityForAlias(aliasName, req) {
       if (!options.entityForAlias) throw new ArcaError('invalid_request', 'entity_alias is not available: this token store has no identity store');
       return options.entityForAlias(aliasName, req);
+    },
+    async policyExists(name) {
+      return options.policyExists ? options.policyExists(name) : true;
     },
   };
 }
