@@ -94,9 +94,14 @@ export function leasePaths(ctx: SystemContext): AnyPathSpec[] {
       pattern: 'leases/tidy',
       fields: {},
       operations: {
+        // As Vault: the tidy runs in the background (one at a time), the answer is 202 with a
+        // warning only; counts and failures go to the server log.
         update: async () => {
-          const result = await leases().tidy();
-          return { data: { ...result }, warnings: ['Tidy operation successfully completed.'] };
+          void leases().startTidy();
+          return {
+            status: 202,
+            warnings: ["Tidy operation successfully started. Any information from the operation will be printed to Arca's server logs."],
+          };
         },
       },
     }),

@@ -137,3 +137,14 @@ test('revoke-prefix ends at a segment boundary, or names one lease (Vault\'s Rev
   assert.equal((await t.client.raw('PUT', 'sys/leases/revoke-prefix/leasing/creds')).status, 204);
   assert.equal(await exists(b), false);
 });
+
+test('sys/leases/tidy starts in the background and answers 202 with a warning only, as Vault', async () => {
+  const res = await t.client.raw('POST', 'sys/leases/tidy');
+  assert.equal(res.status, 202);
+  const body = res.body as Envelope;
+  assert.equal(body.data, null);
+  assert.match(body.warnings?.[0] ?? '', /^Tidy operation successfully started\. Any information from the operation will be printed to .* server logs\.$/);
+  // The run it started (or a new one) completes; a second request meanwhile is accepted too.
+  assert.equal((await t.client.raw('PUT', 'sys/leases/tidy')).status, 202);
+  await t.server.core.leases.startTidy();
+});

@@ -8,7 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 import { ArcaError, isArcaError } from '../../lib/errors.js';
+import { silentLogger } from '../../lib/logger.js';
 import type { Logger } from '../../lib/logger.js';
+import { BackgroundTidy } from './background-tidy.js';
 import type { MountConfig } from '../../framework/backend.js';
 import type { ResponseSecret } from '../../framework/logical.js';
 import type { Storage, StorageWriter } from '../../storage/storage.js';
@@ -95,12 +97,14 @@ export class LeaseManager {
   private readonly reaper: ExpiryReaper;
   private tokenHooks: TokenHooks | undefined;
   private tokenBatch: TokenBatchRevoker | undefined;
+  private readonly backgroundTidy: BackgroundTidy;
 
   constructor(options: LeaseManagerOptions) {
     this.storage = options.storage;
     this.clock = options.clock;
     this.revoker = options.revoker;
     this.batchSize = options.batchSize ?? 100;
+    this.backgroundTidy = new BackgroundTidy(() => this.tidy(), options.logger ?? silentLogger);
     this.intents = new RevocationIntents(this.storage, this.clock, this.batchSize);
     this.reaper = new ExpiryReaper({
       storage: this.storage,
@@ -314,6 +318,11 @@ export class LeaseManager {
 
   stop(): void {
     this.reaper.stop();
+  }
+
+  /** Starts tidy() in the background unless one runs already (see BackgroundTidy). */
+  startTidy(): Promise<void> {
+    return this.backgroundTidy.start();
   }
 
   /** Removes index entries that point at nothing and revokes leases whose token is gone. */
