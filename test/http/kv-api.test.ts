@@ -134,3 +134,41 @@ test("KV v1 reads carry Vault's refresh hint: a ttl key, else the mount's defaul
     await t.close();
   }
 });
+
+test('KV v2: writes, patches and deletes of a folder path (trailing slash) answer as Vault, never a folder-named secret', async () => {
+  const t = await startTestServer();
+  try {
+    const c = t.client;
+    await c.write('secret/data/x/y', { data: { a: '1' } });
+    const patch = { 'Content-Type': 'application/merge-patch+json' };
+    // data/ does not match a trailing '/' in Vault: 404 for write, patch and delete.
+    for (const [method, path, body, headers] of [
+      ['POST', 'secret/data/x/', { data: { a: '2' } }, {}],
+      ['POST', 'secret/data/x/y/', { data: { a: '2' } }, {}],
+      ['PATCH', 'secret/data/x/y/', { data: { a: '2' } }, patch],
+      ['DELETE', 'secret/data/x/', undefined, {}],
+      // metadata/ patch and subkeys/ find no metadata for the folder key: 404.
+      ['PATCH', 'secret/metadata/x/', { max_versions: 3 }, patch],
+      ['GET', 'secret/subkeys/x/', undefined, {}],
+    ] as const) {
+      const res = await c.raw(method, path, body, headers);
+      assert.equal(res.status, 404, `${method} ${path}`);
+    }
+    // delete/, undelete/, destroy/ and metadata/ DELETE of a folder key change nothing: 204.
+    for (const path of ['secret/delete/x/', 'secret/undelete/x/', 'secret/destroy/x/']) {
+      assert.equal((await c.raw('POST', path, { versions: [1] })).status, 204, path);
+      assert.equal((await c.raw('POST', path, {})).status, 400, `${path} without versions`);
+    }
+    assert.equal((await c.raw('DELETE', 'secret/metadata/x/')).status, 204);
+    // Nothing was written or removed: the secret under the folder is intact, no key "x/" exists.
+    const read = (await c.raw('GET', 'secret/data/x/y')).body as { data: { data: Record<string, string>; metadata: { version: number } } };
+    assert.deepEqual(read.data.data, { a: '1' });
+    assert.equal(read.data.metadata.version, 1);
+    assert.deepEqual(((await c.list('secret/metadata/')).body as { data: { keys: string[] } }).data.keys, ['x/']);
+    // A malformed folder stays 400 on every family.
+    assert.equal((await c.raw('POST', 'secret/data/x//', { data: { a: '2' } })).status, 400);
+    assert.equal((await c.raw('POST', 'secret/destroy/x//', { versions: [1] })).status, 400);
+  } finally {
+    await t.close();
+  }
+});

@@ -28,11 +28,13 @@ export function checkKeyPath(path: string): string {
 }
 
 /**
- * The key a READ names, or undefined when it names none: '' or a folder path ending in '/'.
- * No secret has such a name (writes go through checkKeyPath), so the read finds nothing and
- * answers 404, as Vault does (its `data/` route does not match a trailing '/', and its
- * `metadata/` read of such a key finds no metadata). The folder part is still checked:
- * '..', empty segments and over-long paths stay 400.
+ * The key a request that only acts on an existing secret names, or undefined when it names
+ * none: '' or a folder path ending in '/'. No secret has such a name (writes that create go
+ * through checkKeyPath), so the request finds nothing, as in Vault: its `data/` route does
+ * not match a trailing '/' (404 for read, write, patch and delete), and its `metadata/`,
+ * `subkeys/`, `delete/`, `undelete/` and `destroy/` routes look up a key that has no
+ * metadata (404 for a read or patch, 204 for a delete, undelete or destroy). The folder part
+ * is still checked: '..', empty segments and over-long paths stay 400.
  */
 export function readableKeyPath(path: string): string | undefined {
   if (path === '') return undefined;

@@ -53,7 +53,7 @@ test('bad field types and bad paths are 400', async () => {
   assert.equal((await w.fail('create', 'data/k', { data: { a: 1 }, options: { cas: 'x' } })).status, 400);
   assert.equal((await w.fail('create', 'data/a//b', { data: { a: 1 } })).status, 400);
   assert.equal((await w.fail('create', 'data/a/../b', { data: { a: 1 } })).status, 400);
-  assert.equal((await w.fail('create', 'data/a/', { data: { a: 1 } })).status, 400);
+  assert.equal((await w.fail('create', 'data/a//', { data: { a: 1 } })).status, 400);
   assert.equal((await w.fail('create', `data/${'x'.repeat(1025)}`, { data: { a: 1 } })).status, 400);
 });
 
@@ -65,8 +65,11 @@ test('a read of a folder path (trailing slash) or of no key is 404, as in Vault;
   assert.equal(await w.call('read', 'data/'), undefined);
   assert.equal((await w.fail('read', 'data/a//')).status, 400);
   assert.equal((await w.fail('read', 'data/../')).status, 400);
-  // Writes still refuse a trailing slash: no secret can be named like a folder.
-  assert.equal((await w.fail('create', 'data/app/', { data: { a: 1 } })).status, 400);
+  // A write or delete of a folder path names no secret either: 404 (Vault's data/ route does
+  // not match it), never a secret named like a folder; a bad folder is still 400.
+  assert.equal((await w.fail('create', 'data/app/', { data: { a: 1 } })).status, 404);
+  assert.equal((await w.fail('delete', 'data/app/')).status, 404);
+  assert.equal((await w.fail('create', 'data/a//', { data: { a: 1 } })).status, 400);
 });
 
 test('check-and-set: 0 creates only, N must match the current version', async () => {

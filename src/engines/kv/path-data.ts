@@ -6,7 +6,7 @@ import { ArcaError } from '../../lib/errors.js';
 import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec } from '../../framework/path-spec.js';
 import { field } from '../../framework/field.js';
-import { checkKeyPath, readableKeyPath } from './key-path.js';
+import { readableKeyPath } from './key-path.js';
 import { isJsonObject } from './json-entry.js';
 import { addVersion, checkCas, emptyMetadata, isLive, parseCas, versionRecord, versionView } from './key-metadata.js';
 import type { KeyMetadata, KvConfig } from './key-metadata.js';
@@ -40,12 +40,22 @@ async function appendVersion(
   return versionView(meta, version, record);
 }
 
+/** Vault's `data/` route matches no '' or trailing-'/' key: such a write is 404, not 400. */
+function keyOrNotFound(path: string): string {
+  const key = readableKeyPath(path);
+  if (key === undefined) throw new ArcaError('not_found', '');
+  return key;
+}
+
 export const pathData: AnyPathSpec = definePath({
   pattern: 'data/(?<path>.*)',
   pureReads: true,
   fields,
   summary: 'Read, write, patch or soft-delete versioned secret data.',
-  existenceCheck: async ({ fields: f, storage }) => (await new KvV2Store(storage).readMeta(checkKeyPath(f.path))) !== undefined,
+  existenceCheck: async ({ fields: f, storage }) => {
+    const path = readableKeyPath(f.path);
+    return path !== undefined && (await new KvV2Store(storage).readMeta(path)) !== undefined;
+  },
   operations: {
     read: async ({ fields: f, storage, clock }) => {
       const path = readableKeyPath(f.path);
@@ -57,7 +67,7 @@ export const pathData: AnyPathSpec = definePath({
     },
 
     update: async ({ fields: f, storage, clock }) => {
-      const path = checkKeyPath(f.path);
+      const path = keyOrNotFound(f.path);
       const data = f.data;
       if (data === undefined) throw new ArcaError('invalid_request', 'no data provided');
       const cas = parseCas(f.options);
@@ -73,7 +83,7 @@ export const pathData: AnyPathSpec = definePath({
 
     patch: async ({ req, fields: f, storage, clock }) => {
       requireMergePatch(req.headers);
-      const path = checkKeyPath(f.path);
+      const path = keyOrNotFound(f.path);
       const patch = f.data;
       if (patch === undefined) throw new ArcaError('invalid_request', 'no data provided');
       const cas = parseCas(f.options);
@@ -96,7 +106,7 @@ export const pathData: AnyPathSpec = definePath({
     },
 
     delete: async ({ fields: f, storage, clock }) => {
-      const path = checkKeyPath(f.path);
+      const path = keyOrNotFound(f.path);
       const now = clock.now();
       await KvV2Store.transact(storage, async (store) => {
         const meta = await store.readMeta(path);

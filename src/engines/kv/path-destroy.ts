@@ -3,7 +3,7 @@
 import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec } from '../../framework/path-spec.js';
 import { field } from '../../framework/field.js';
-import { checkKeyPath } from './key-path.js';
+import { readableKeyPath } from './key-path.js';
 import { parseVersionList, updateVersions } from './version-list.js';
 
 export const pathDestroy: AnyPathSpec = definePath({
@@ -15,8 +15,10 @@ export const pathDestroy: AnyPathSpec = definePath({
   summary: 'Permanently destroy versions of a secret.',
   operations: {
     update: async ({ fields: f, storage }) => {
-      const path = checkKeyPath(f.path);
+      const path = readableKeyPath(f.path);
       const versions = parseVersionList(f.versions);
+      // A '' or folder key has no versions: nothing to change (Vault: 204).
+      if (path === undefined) return {};
       await updateVersions(storage, path, versions, async (store, record, version) => {
         if (record.destroyed) return false;
         record.destroyed = true;

@@ -80,7 +80,10 @@ export const pathMetadata: AnyPathSpec = definePath({
   pureReads: true,
   fields,
   summary: 'Read, configure or delete a secret with all its versions; list secrets.',
-  existenceCheck: async ({ fields: f, storage }) => (await new KvV2Store(storage).readMeta(checkKeyPath(f.path))) !== undefined,
+  existenceCheck: async ({ fields: f, storage }) => {
+    const path = readableKeyPath(f.path);
+    return path !== undefined && (await new KvV2Store(storage).readMeta(path)) !== undefined;
+  },
   operations: {
     read: async ({ fields: f, storage }) => {
       const path = readableKeyPath(f.path);
@@ -115,7 +118,9 @@ export const pathMetadata: AnyPathSpec = definePath({
 
     patch: async ({ req, fields: f, storage }) => {
       requireMergePatch(req.headers);
-      const path = checkKeyPath(f.path);
+      // '' is 'missing path' (400) as in Vault; a folder key has no metadata to patch (404).
+      const path = f.path.endsWith('/') ? readableKeyPath(f.path) : checkKeyPath(f.path);
+      if (path === undefined) throw new ArcaError('not_found', '');
       const custom = f.custom_metadata === undefined ? undefined : parseCustomMetadata(f.custom_metadata, true);
       const warnings = await KvV2Store.transact(storage, async (store) => {
         const meta = await store.readMeta(path);
@@ -130,7 +135,8 @@ export const pathMetadata: AnyPathSpec = definePath({
     },
 
     delete: async ({ fields: f, storage }) => {
-      const path = checkKeyPath(f.path);
+      const path = readableKeyPath(f.path);
+      if (path === undefined) return {};
       await KvV2Store.transact(storage, (store) => store.deleteKey(path));
       return {};
     },

@@ -5,7 +5,7 @@ import { ArcaError } from '../../lib/errors.js';
 import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec } from '../../framework/path-spec.js';
 import { field } from '../../framework/field.js';
-import { checkKeyPath } from './key-path.js';
+import { readableKeyPath } from './key-path.js';
 import { isJsonObject } from './json-entry.js';
 import { readVersion } from './read-version.js';
 
@@ -32,7 +32,9 @@ export const pathSubkeys: AnyPathSpec = definePath({
   summary: 'The keys of a secret version, with values replaced by null.',
   operations: {
     read: async ({ fields: f, storage, clock }) => {
-      const result = await readVersion(storage, checkKeyPath(f.path), f.version ?? 0, clock.now());
+      const path = readableKeyPath(f.path);
+      if (path === undefined) return undefined;
+      const result = await readVersion(storage, path, f.version ?? 0, clock.now());
       if (result.kind === 'missing') return undefined;
       if (result.kind === 'gone') throw new ArcaError('not_found', '', { data: { subkeys: null, metadata: result.metadata } });
       return { data: { subkeys: subkeysOf(result.data, f.depth ?? 0), metadata: result.metadata } };

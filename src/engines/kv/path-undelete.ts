@@ -5,7 +5,7 @@
 import { definePath } from '../../framework/path-spec.js';
 import type { AnyPathSpec } from '../../framework/path-spec.js';
 import { field } from '../../framework/field.js';
-import { checkKeyPath } from './key-path.js';
+import { readableKeyPath } from './key-path.js';
 import { scheduledDeletion } from './key-metadata.js';
 import { parseVersionList, updateVersions } from './version-list.js';
 
@@ -18,8 +18,10 @@ export const pathUndelete: AnyPathSpec = definePath({
   summary: 'Restore soft-deleted versions of a secret.',
   operations: {
     update: async ({ fields: f, storage, clock }) => {
-      const path = checkKeyPath(f.path);
+      const path = readableKeyPath(f.path);
       const versions = parseVersionList(f.versions, 'No version number provided');
+      // A '' or folder key has no versions: nothing to change (Vault: 204).
+      if (path === undefined) return {};
       const now = clock.now();
       await updateVersions(storage, path, versions, async (_store, record, _version, { meta, config }) => {
         if (record.destroyed) return false;
