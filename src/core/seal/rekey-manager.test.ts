@@ -136,3 +136,25 @@ test('wrong old shares fail the rekey, reset its progress and keep the old keys 
     await other.cleanup();
   }
 });
+
+test('old shares that do not combine at all (a clashing coordinate) fail the rekey the same way', async () => {
+  const w = await world(3, 2);
+  const other = await world(3, 2);
+  try {
+    const { nonce } = await w.seal.rekeyInit({ secret_shares: 1, secret_threshold: 1 });
+    const mine = Buffer.from(w.init.keys[0] as string, 'hex');
+    // Another root key's share, moved onto the same x coordinate (a share's last byte).
+    const clash = Buffer.from(other.init.keys[1] as string, 'hex');
+    clash[clash.length - 1] = mine[mine.length - 1] as number;
+    await w.seal.rekeyUpdate(mine.toString('hex'), nonce);
+    await assert.rejects(w.seal.rekeyUpdate(clash.toString('hex'), nonce), (err: unknown) => {
+      assert.ok(isArcaErrorWith('invalid_request', /rekey failed: the provided keys do not reconstruct the root key/)(err));
+      assert.match(String((err as Error).cause), /not shares of the same root key/, 'the combine itself failed');
+      return true;
+    });
+    assert.equal((await w.seal.rekeyStatus()).progress, 0);
+  } finally {
+    await w.cleanup();
+    await other.cleanup();
+  }
+});

@@ -16,6 +16,8 @@ import { encodeSealConfig, validateShareRequest } from './seal-config.js';
 import { ShareCollector } from './share-collector.js';
 import { decodeUnsealKey } from './unseal-key.js';
 
+const WRONG_OLD_KEYS = 'rekey failed: the provided keys do not reconstruct the root key';
+
 /** Vault's sys/rekey/init (GET) body. */
 export interface RekeyStatus {
   readonly nonce: string;
@@ -102,10 +104,12 @@ export class RekeyManager {
     p.shares.discardShares();
     let candidate: Buffer | undefined;
     try {
-      candidate = await RootKeyShares.combine(collected, config.secret_threshold);
-      if (!this.barrier.verifyRootKey(candidate)) {
-        throw new ArcaError('invalid_request', 'rekey failed: the provided keys do not reconstruct the root key');
-      }
+      // Shares of another root key either combine to a wrong key or (when two of them happen
+      // to share an x coordinate) do not combine at all: the same failure to the caller.
+      candidate = await RootKeyShares.combine(collected, config.secret_threshold).catch((err: unknown) => {
+        throw new ArcaError('invalid_request', WRONG_OLD_KEYS, { cause: err });
+      });
+      if (!this.barrier.verifyRootKey(candidate)) throw new ArcaError('invalid_request', WRONG_OLD_KEYS);
     } finally {
       for (const s of collected) s.fill(0);
       candidate?.fill(0);
