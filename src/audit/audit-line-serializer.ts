@@ -75,7 +75,7 @@ export class AuditLineSerializer {
    * so the request block of every later request of that token hashes neither. Only the
    * HMACs are kept beyond the record (never with log_raw, where they would be the raw values).
    */
-  private callerIdentifiers(e: AuditEntry): ReadonlyMap<string, string> | undefined {
+  private callerIdentifiers(e: AuditEntry): Map<string, string> | undefined {
     const auth = e.auth;
     const token = e.authToken;
     if (auth === undefined || token === undefined || token === '' || this.options.logRaw === true) return undefined;
@@ -200,11 +200,11 @@ export function responseKeysSignature(nonHmac: AuditNonHmac | undefined): string
 
 /**
  * The caller's token and accessor each appear twice in a record (the auth and request
- * blocks): within one record each identifier is hashed once, and those in `known` (raw →
- * hashed) not at all. The raw values are held only while this record is serialised.
+ * blocks): within one record each identifier is hashed once, and those already in `seen`
+ * (raw → hashed, taken over, not copied) not at all. The raw values are held only while this
+ * record is serialised.
  */
-function oneRecordHashers(hs: EntryHashers, known?: ReadonlyMap<string, string>): EntryHashers {
-  const seen = new Map<string, string>(known);
+function oneRecordHashers(hs: EntryHashers, seen = new Map<string, string>()): EntryHashers {
   const id = (value: string): string => {
     let out = seen.get(value);
     if (out === undefined) {
